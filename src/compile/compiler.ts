@@ -1,0 +1,23 @@
+// Entry point of compilation: a parsed template becomes one closure that renders it into a RenderState.
+import type * as ast from "../syntax/ast.ts";
+import type { ResolvedOptions } from "../options.ts";
+import type { Source } from "../source.ts";
+import type { RenderState } from "../runtime/state.ts";
+import type { PlainDict, Value } from "../runtime/value.ts";
+import { toTemplateError } from "./locate.ts";
+import { Scope } from "./scope.ts";
+import { compileBody } from "./statements.ts";
+
+/** A compiled template: renders into the state's output. */
+export type CompiledTemplate = (state: RenderState, context: PlainDict, globals: ReadonlyMap<string, Value>) => void;
+
+export function compileTemplate(tree: ast.Template, source: Source, options: ResolvedOptions): CompiledTemplate {
+  const body = compileBody(tree.body, { source, options });
+  return (state, context, globals) => {
+    try {
+      body({ state, context, globals, scope: new Scope(null) });
+    } catch (e) {
+      throw toTemplateError(e, undefined, source);
+    }
+  };
+}

@@ -1,0 +1,257 @@
+// Expression nodes → closures, once per template. Each closure that can fail attaches its node's loc
+// to the error (the innermost wins), as minijinja's vm does.
+import type * as ast from "../syntax/ast.ts";
+import { TemplateError, TemplateRuntimeError, runtimeError } from "../errors.ts";
+import { binaryOp, compareValues, contains, pyEquals, unaryOp } from "../runtime/ops.ts";
+import { getAttr, getItem } from "../runtime/sandbox.ts";
+import { iterate, sliceValue } from "../runtime/sequences.ts";
+import { callBuiltin } from "../runtime/args.ts";
+import {
+  Callable,
+  Float,
+  SpannedString,
+  Tuple,
+  UNDEFINED,
+  Undefined,
+  dictEntries,
+  dictKey,
+  isDict,
+  truthy,
+  undefinedError,
+  type CallArgs,
+  type Value,
+} from "../runtime/value.ts";
+import { resolve, type Frame } from "./scope.ts";
+import { located, type CompileContext } from "./locate.ts";
+
+/** A compiled expression. */
+export type Eval = (f: Frame) => Value;
+
+export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
+  switch (node.kind) {
+    case "Name": {
+      const name = node.name;
+      return (f) => resolve(f, name);
+    }
+    case "Const": {
+      const v: Value = node.isFloat && typeof node.value === "number" && Number.isInteger(node.value) ? new Float(node.value) : node.value;
+      return () => v;
+    }
+    case "List": {
+      const items = node.items.map((e) => compileExpr(e, cx));
+      return (f) => items.map((e) => plain(f, e(f)));
+    }
+    case "Tuple": {
+      const items = node.items.map((e) => compileExpr(e, cx));
+      return (f) => new Tuple(items.map((e) => plain(f, e(f))));
+    }
+    case "Dict": {
+      const keys = node.keys.map((e) => compileExpr(e, cx));
+      const values = node.values.map((e) => compileExpr(e, cx));
+      return (f) => {
+        const m = new Map<Value, Value>();
+        for (let i = 0; i < keys.length; i++) m.set(dictKey(plain(f, keys[i](f))), plain(f, values[i](f)));
+        return m;
+      };
+    }
+    case "GetAttr": {
+      const obj = compileExpr(node.object, cx);
+      const attr = node.attr;
+      const immutable = cx.options.immutable;
+      return located(cx, node.loc, (f) => getAttr(plain(f, obj(f)), attr, immutable));
+    }
+    case "GetItem": {
+      const obj = compileExpr(node.object, cx);
+      const immutable = cx.options.immutable;
+      if (node.index.kind === "Slice") {
+        const s = node.index;
+        const start = s.start ? compileExpr(s.start, cx) : null;
+        const stop = s.stop ? compileExpr(s.stop, cx) : null;
+        const step = s.step ? compileExpr(s.step, cx) : null;
+        return located(cx, node.loc, (f) => {
+          const o = plain(f, obj(f));
+          if (o instanceof Undefined) throw undefinedError(o);
+          return sliceValue(o, start ? start(f) : null, stop ? stop(f) : null, step ? step(f) : null);
+        });
+      }
+      const index = compileExpr(node.index, cx);
+      return located(cx, node.loc, (f) => getItem(plain(f, obj(f)), plain(f, index(f)), immutable));
+    }
+    case "Slice":
+      throw runtimeError("syntax", "slice outside a subscript");
+    case "Call": {
+      const callee = compileExpr(node.callee, cx);
+      const args = compileArgs(node, cx);
+      const loc = node.loc;
+      return located(cx, loc, (f) => {
+        const c = callee(f);
+        try {
+          return f.state.call(c, args(f));
+        } catch (e) {
+          // an error inside a macro body already has its place; add where the macro was called from
+          if (e instanceof TemplateError && e.loc !== undefined && c instanceof Callable && c.callableKind === "macro") {
+            e.addFrame({ macro: c.name, callLoc: loc });
+          }
+          throw e;
+        }
+      });
+    }
+    case "Filter": {
+      if (node.node === null) throw runtimeError("syntax", "filter without operand");
+      return compileFilter(node, compileExpr(node.node, cx), cx);
+    }
+    case "Test": {
+      const operand = compileExpr(node.node, cx);
+      const name = node.name;
+      const args = compileArgs(node, cx);
+      return located(cx, node.loc, (f) => {
+        const t = f.state.env.tests.get(name);
+        if (t === undefined) throw new TemplateRuntimeError("unknown-test", `No test named '${name}' found.`);
+        const a = args(f);
+        // tests see the value itself: `x is defined` must not fail on Undefined
+        return truthy(callBuiltin(t, { args: [plain(f, operand(f)), ...a.args], kwargs: a.kwargs }, f.state));
+      });
+    }
+    case "UnaryOp": {
+      const operand = compileExpr(node.operand, cx);
+      if (node.op === "not") return (f) => !truthy(operand(f));
+      const op = node.op;
+      return located(cx, node.loc, (f) => unaryOp(op, plain(f, operand(f))));
+    }
+    case "BinOp": {
+      const left = compileExpr(node.left, cx);
+      const right = compileExpr(node.right, cx);
+      switch (node.op) {
+        case "and":
+          return (f) => {
+            const l = left(f);
+            return truthy(l) ? right(f) : l;
+          };
+        case "or":
+          return (f) => {
+            const l = left(f);
+            return truthy(l) ? l : right(f);
+          };
+        case "+":
+        case "~": {
+          const op = node.op;
+          return located(cx, node.loc, (f) => {
+            const l = left(f);
+            const r = right(f);
+            // concatenated output keeps its spans: `'<|im_start|>' + render_turn()`
+            if ((l instanceof SpannedString || r instanceof SpannedString) && (op === "~" || (isStr(l) && isStr(r)))) {
+              return concatSpanned(f, l, r);
+            }
+            return binaryOp(op, l, r, f.state);
+          });
+        }
+        default: {
+          const op = node.op;
+          return located(cx, node.loc, (f) => binaryOp(op, plain(f, left(f)), plain(f, right(f)), f.state));
+        }
+      }
+    }
+    case "Compare": {
+      const first = compileExpr(node.left, cx);
+      const ops = node.ops.map((o) => ({ op: o.op, right: compileExpr(o.right, cx) }));
+      return located(cx, node.loc, (f) => {
+        let l = plain(f, first(f));
+        for (const { op, right } of ops) {
+          const r = plain(f, right(f));
+          if (!compareOne(op, l, r)) return false;
+          l = r;
+        }
+        return true;
+      });
+    }
+    case "CondExpr": {
+      const test = compileExpr(node.test, cx);
+      const body = compileExpr(node.body, cx);
+      const orelse = node.orelse ? compileExpr(node.orelse, cx) : null;
+      return (f) => (truthy(test(f)) ? body(f) : orelse ? orelse(f) : UNDEFINED);
+    }
+  }
+}
+
+function compareOne(op: ast.CompareOpName, l: Value, r: Value): boolean {
+  switch (op) {
+    case "==":
+      return pyEquals(l, r);
+    case "!=":
+      return !pyEquals(l, r);
+    case "in":
+      return contains(r, l);
+    case "notin":
+      return !contains(r, l);
+    default:
+      return compareValues(op, l, r);
+  }
+}
+
+function isStr(v: Value): boolean {
+  return typeof v === "string" || v instanceof SpannedString;
+}
+
+function concatSpanned(f: Frame, l: Value, r: Value): Value {
+  const lt = l instanceof SpannedString ? l : null;
+  const rt = r instanceof SpannedString ? r : null;
+  const ls = lt ? lt.text : (binaryOp("~", l, "", f.state) as string);
+  const rs = rt ? rt.text : (binaryOp("~", "", r, f.state) as string);
+  f.state.checkStringLength(ls.length + rs.length);
+  const spans = [...(lt ? lt.spans : []), ...(rt ? rt.spans.map((s) => ({ label: s.label, start: s.start + ls.length, end: s.end + ls.length })) : [])];
+  return new SpannedString(ls + rs, spans);
+}
+
+/**
+ * The value as plain data: a SpannedString consumed by anything but output or concatenation loses its
+ * spans, and says so in a warning rather than letting a mask go silently wrong.
+ */
+export function plain(f: Frame, v: Value): Value {
+  if (v instanceof SpannedString) {
+    if (v.spans.length > 0) f.state.out.dropSpans(v, "labeled output was used as a value (filter, method, operator or container)");
+    return v.text;
+  }
+  return v;
+}
+
+type ArgsNode = ast.Args & { loc: ast.Call["loc"] };
+
+/** Compiles positional, keyword, *args and **kwargs into one closure producing CallArgs. */
+export function compileArgs(node: ArgsNode, cx: CompileContext): (f: Frame) => CallArgs {
+  const args = node.args.map((e) => compileExpr(e, cx));
+  const kwargs = node.kwargs.map((k) => ({ name: k.name, value: compileExpr(k.value, cx) }));
+  const star = node.starArgs ? compileExpr(node.starArgs, cx) : null;
+  const starKw = node.starKwargs ? compileExpr(node.starKwargs, cx) : null;
+  if (!star && !starKw && kwargs.length === 0) {
+    if (args.length === 0) return () => ({ args: [], kwargs: new Map() });
+    return (f) => ({ args: args.map((a) => a(f)), kwargs: new Map() });
+  }
+  return (f) => {
+    const a = args.map((e) => e(f));
+    if (star) for (const v of iterate(plain(f, star(f)))) a.push(v);
+    const kw = new Map<string, Value>();
+    for (const k of kwargs) kw.set(k.name, k.value(f));
+    if (starKw) {
+      const d = plain(f, starKw(f));
+      if (!isDict(d)) throw runtimeError("type", "argument after ** must be a mapping");
+      for (const [k, v] of dictEntries(d)) {
+        if (typeof k !== "string") throw runtimeError("type", "keywords must be strings");
+        kw.set(k, v);
+      }
+    }
+    return { args: a, kwargs: kw };
+  };
+}
+
+/** A filter applied to an operand closure; `operand` may also be captured block output. */
+export function compileFilter(node: ast.Filter, operand: Eval, cx: CompileContext): Eval {
+  const name = node.name;
+  const args = compileArgs(node, cx);
+  return located(cx, node.loc, (f) => {
+    const flt = f.state.env.filters.get(name);
+    if (flt === undefined) throw new TemplateRuntimeError("unknown-filter", `No filter named '${name}'.`);
+    const v = plain(f, operand(f));
+    const a = args(f);
+    return callBuiltin(flt, { args: [v, ...a.args], kwargs: a.kwargs }, f.state);
+  });
+}

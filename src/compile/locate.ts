@@ -1,0 +1,35 @@
+// Attaching template positions to errors raised at render time, and turning anything that is not a
+// TemplateError (a JS RangeError from deep recursion, an output overflow, a bug) into one.
+import { LimitError, TemplateError, TemplateRuntimeError } from "../errors.ts";
+import type { ResolvedOptions } from "../options.ts";
+import type { Loc, Source } from "../source.ts";
+import { OutputLimitExceeded } from "../spans/output.ts";
+
+/** What compilation needs besides the node: the source (for error excerpts) and the options. */
+export interface CompileContext {
+  readonly source: Source;
+  readonly options: ResolvedOptions;
+}
+
+/** Converts any thrown value into a TemplateError located at loc (if it has no position yet). */
+export function toTemplateError(e: unknown, loc: Loc | undefined, source: Source): TemplateError {
+  let err: TemplateError;
+  if (e instanceof TemplateError) err = e;
+  else if (e instanceof OutputLimitExceeded) err = new LimitError(`output exceeded the limit of ${e.limit} characters (limits.maxOutputLength)`);
+  else if (e instanceof RangeError && /call stack/i.test(e.message)) err = new LimitError("the template nests too deeply for the JS stack (recursion)");
+  else err = new TemplateRuntimeError("type", `internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  if (loc !== undefined) err.locate(loc, source);
+  return err;
+}
+
+/** Wraps a closure so that errors it raises carry loc. */
+export function located<A extends unknown[], R>(cx: CompileContext, loc: Loc, fn: (...a: A) => R): (...a: A) => R {
+  const source = cx.source;
+  return (...a) => {
+    try {
+      return fn(...a);
+    } catch (e) {
+      throw toTemplateError(e, loc, source);
+    }
+  };
+}

@@ -1,0 +1,306 @@
+// Statement nodes → closures, once per template. A closure writes to the frame's output and returns a
+// signal (NEXT, BREAK, CONTINUE), so loop controls need no exceptions.
+import type * as ast from "../syntax/ast.ts";
+import { TemplateError, runtimeError } from "../errors.ts";
+import { LoopObject } from "../runtime/loop.ts";
+import { bindMacroArgs, type MacroSignature } from "../runtime/macro.ts";
+import { pyStr } from "../runtime/pystr.ts";
+import { iterate } from "../runtime/sequences.ts";
+import { Callable, Namespace, SpannedString, Tuple, truthy, type CallArgs, type Value } from "../runtime/value.ts";
+import { compileArgs, compileExpr, compileFilter, plain, type Eval } from "./expressions.ts";
+import { located, toTemplateError, type CompileContext } from "./locate.ts";
+import { Scope, childFrame, resolve, type Frame } from "./scope.ts";
+
+export const NEXT = 0;
+export const BREAK = 1;
+export const CONTINUE = 2;
+export type Signal = 0 | 1 | 2;
+
+/** A compiled statement (or statement list). */
+export type Exec = (f: Frame) => Signal;
+
+export function compileBody(body: readonly ast.Stmt[], cx: CompileContext): Exec {
+  const stmts = body.map((s) => compileStmt(s, cx));
+  if (stmts.length === 0) return () => NEXT;
+  if (stmts.length === 1) return stmts[0];
+  return (f) => {
+    for (let i = 0; i < stmts.length; i++) {
+      const sig = stmts[i](f);
+      if (sig !== NEXT) return sig;
+    }
+    return NEXT;
+  };
+}
+
+function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
+  switch (node.kind) {
+    case "Text": {
+      const text = node.value;
+      return located(cx, node.loc, (f: Frame) => {
+        f.state.out.write(text);
+        return NEXT;
+      });
+    }
+    case "Output": {
+      const expr = compileExpr(node.expr, cx);
+      return located(cx, node.loc, (f: Frame) => {
+        emit(f, expr(f));
+        return NEXT;
+      });
+    }
+    case "If": {
+      const test = compileExpr(node.test, cx);
+      const body = compileBody(node.body, cx);
+      const orelse = compileBody(node.orelse, cx);
+      return (f) => (truthy(test(f)) ? body(f) : orelse(f));
+    }
+    case "For":
+      return compileFor(node, cx);
+    case "Set": {
+      const value = compileExpr(node.value, cx);
+      const assign = compileAssign(node.target, cx);
+      return (f) => {
+        assign(f, value(f));
+        return NEXT;
+      };
+    }
+    case "SetBlock": {
+      const body = compileBody(node.body, cx);
+      const assign = compileAssign(node.target, cx);
+      const filter = node.filter ? compileFilterChain(node.filter, cx) : null;
+      return located(cx, node.loc, (f: Frame) => {
+        const captured = capture(f, childFrame(f), body);
+        assign(f, filter ? filter(f, captured) : captured);
+        return NEXT;
+      });
+    }
+    case "FilterBlock": {
+      const body = compileBody(node.body, cx);
+      const filter = compileFilterChain(node.filter, cx);
+      return located(cx, node.loc, (f: Frame) => {
+        emit(f, filter(f, capture(f, childFrame(f), body)));
+        return NEXT;
+      });
+    }
+    case "Macro": {
+      const make = compileMacro(node.name, node.params, node.body, cx, node.loc);
+      const name = node.name;
+      return (f) => {
+        f.scope.set(name, make(f));
+        return NEXT;
+      };
+    }
+    case "CallBlock": {
+      const callee = compileExpr(node.call.callee, cx);
+      const args = compileArgs(node.call, cx);
+      const makeCaller = compileMacro("caller", node.params, node.body, cx, node.loc);
+      return located(cx, node.loc, (f: Frame) => {
+        const a = args(f);
+        a.kwargs.set("caller", makeCaller(f));
+        emit(f, f.state.call(callee(f), a));
+        return NEXT;
+      });
+    }
+    case "With": {
+      const values = node.values.map((v) => compileExpr(v, cx));
+      const targets = node.targets.map((t) => compileAssign(t, cx));
+      const body = compileBody(node.body, cx);
+      return (f) => {
+        const vals = values.map((v) => v(f));
+        const inner = childFrame(f);
+        for (let i = 0; i < targets.length; i++) targets[i](inner, vals[i]);
+        return body(inner);
+      };
+    }
+    case "Break":
+      return () => BREAK;
+    case "Continue":
+      return () => CONTINUE;
+    case "Region": {
+      const body = compileBody(node.body, cx);
+      const label = node.label;
+      return (f) => {
+        // transformers renders the body as a call block: `{% set %}` inside it stays local
+        f.state.out.openRegion(label);
+        const sig = body(childFrame(f));
+        f.state.out.closeRegion();
+        return sig;
+      };
+    }
+  }
+}
+
+/** Prints a value: captured output keeps its spans, everything else goes through Python's str(). */
+function emit(f: Frame, v: Value): void {
+  if (v instanceof SpannedString) f.state.out.writeCaptured(v);
+  else if (typeof v === "string") f.state.out.write(v);
+  else f.state.out.write(pyStr(v));
+}
+
+/** Runs body into a capture buffer; the result is a str, or a SpannedString when it holds spans. */
+function capture(f: Frame, inner: Frame, body: Exec): Value {
+  const out = f.state.out;
+  out.pushCapture();
+  let c;
+  try {
+    body(inner);
+  } finally {
+    c = out.popCapture();
+  }
+  return c.spans.length > 0 ? new SpannedString(c.text, c.spans) : c.text;
+}
+
+/** A filter chain whose innermost operand is block output (filter blocks, `{% set x | f %}`). */
+function compileFilterChain(node: ast.Filter, cx: CompileContext): (f: Frame, input: Value) => Value {
+  // the operand slot is filled per call through this holder
+  let current: Value = "";
+  const build = (n: ast.Filter): Eval => compileFilter(n, n.node === null ? () => current : build(n.node as ast.Filter), cx);
+  const chain = build(node);
+  return (f, input) => {
+    const saved = current;
+    current = input;
+    try {
+      return chain(f);
+    } finally {
+      current = saved;
+    }
+  };
+}
+
+type Assign = (f: Frame, v: Value) => void;
+
+function compileAssign(target: ast.AssignTarget, cx: CompileContext): Assign {
+  switch (target.kind) {
+    case "NameTarget": {
+      const name = target.name;
+      return (f, v) => f.scope.set(name, v);
+    }
+    case "AttrTarget": {
+      const { object, attr } = target;
+      return located(cx, target.loc, (f: Frame, v: Value) => {
+        const ns = resolve(f, object);
+        if (!(ns instanceof Namespace)) throw runtimeError("type", "cannot assign attribute on non-namespace object");
+        ns.attrs.set(attr, v);
+      });
+    }
+    case "TupleTarget": {
+      const items = target.items.map((t) => compileAssign(t, cx));
+      const n = items.length;
+      return located(cx, target.loc, (f: Frame, v: Value) => {
+        const vals = iterate(plain(f, v));
+        if (vals.length < n) throw runtimeError("type", `not enough values to unpack (expected ${n}, got ${vals.length})`);
+        if (vals.length > n) throw runtimeError("type", `too many values to unpack (expected ${n})`);
+        for (let i = 0; i < n; i++) items[i](f, vals[i]);
+      });
+    }
+  }
+}
+
+function compileFor(node: ast.For, cx: CompileContext): Exec {
+  const iter = compileExpr(node.iter, cx);
+  const assign = compileAssign(node.target, cx);
+  const filter = node.filter ? compileExpr(node.filter, cx) : null;
+  const body = compileBody(node.body, cx);
+  const orelse = compileBody(node.orelse, cx);
+  const recursive = node.recursive;
+  const loopLoc = node.loc;
+
+  const run = (f: Frame, iterable: Value, depth0: number): boolean => {
+    const state = f.state;
+    let items = iterate(plain(f, iterable));
+    if (filter !== null) {
+      items = items.filter((item: Value) => {
+        const probe = childFrame(f);
+        assign(probe, item);
+        return truthy(filter(probe));
+      });
+    }
+    const loop = new LoopObject(items, depth0, recursive ? (it: Value) => recurse(f, it, depth0 + 1) : null);
+    for (let i = 0; i < items.length; i++) {
+      state.countIteration();
+      loop.index0 = i;
+      const scope = new Scope(f.scope);
+      scope.set("loop", loop);
+      const inner = childFrame(f, scope);
+      assign(inner, items[i]);
+      if (body(inner) === BREAK) break;
+    }
+    return items.length > 0;
+  };
+
+  const recurse = (f: Frame, it: Value, depth0: number): Value => {
+    f.state.enter();
+    try {
+      const out = f.state.out;
+      out.pushCapture();
+      let c;
+      try {
+        run(f, it, depth0);
+      } finally {
+        c = out.popCapture();
+      }
+      return c.spans.length > 0 ? new SpannedString(c.text, c.spans) : c.text;
+    } finally {
+      f.state.leave();
+    }
+  };
+
+  return located(cx, loopLoc, (f: Frame): Signal => {
+    const iterable = iter(f);
+    if (!run(f, iterable, 0)) orelse(childFrame(f));
+    return NEXT;
+  });
+}
+
+/** Does the body mention `name` (jinja2 find_undeclared for caller / varargs / kwargs)? */
+function mentions(node: unknown, name: string): boolean {
+  if (node === null || typeof node !== "object") return false;
+  if (Array.isArray(node)) return node.some((n) => mentions(n, name));
+  const n = node as { kind?: string; name?: string };
+  if (n.kind === "Name" && n.name === name) return true;
+  for (const [k, v] of Object.entries(node)) if (k !== "loc" && typeof v === "object" && mentions(v, name)) return true;
+  return false;
+}
+
+/** A macro (or a call block's caller): returns a factory that closes over the defining frame. */
+function compileMacro(name: string, params: readonly ast.Param[], bodyNodes: readonly ast.Stmt[], cx: CompileContext, loc: ast.Macro["loc"]): (def: Frame) => Callable {
+  const body = compileBody(bodyNodes, cx);
+  const names = params.map((p) => p.name);
+  const defaults = params.map((p) => (p.default ? compileExpr(p.default, cx) : null));
+  const sig: MacroSignature = {
+    name,
+    params: names,
+    hasDefault: params.map((p) => p.default !== null),
+    catchVarargs: mentions(bodyNodes, "varargs"),
+    catchKwargs: mentions(bodyNodes, "kwargs"),
+    usesCaller: mentions(bodyNodes, "caller"),
+  };
+  const source = cx.source;
+  return (def) =>
+    new Callable(
+      name,
+      (args: CallArgs) => {
+        const state = def.state;
+        const bound = bindMacroArgs(sig, args);
+        const scope = new Scope(def.scope);
+        const inner = childFrame(def, scope);
+        for (let i = 0; i < names.length; i++) {
+          const d = defaults[i];
+          const given = bound.slots[i];
+          scope.set(names[i], given !== null ? given : d !== null ? d(inner) : null);
+        }
+        if (sig.catchVarargs) scope.set("varargs", new Tuple(bound.varargs));
+        if (sig.catchKwargs) scope.set("kwargs", bound.kwargs);
+        if (sig.usesCaller) scope.set("caller", bound.caller ?? resolve(def, "caller"));
+        state.enter();
+        try {
+          return capture(def, inner, body);
+        } catch (e) {
+          throw e instanceof TemplateError ? e : toTemplateError(e, loc, source);
+        } finally {
+          state.leave();
+        }
+      },
+      "macro",
+    );
+}

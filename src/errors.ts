@@ -1,0 +1,179 @@
+// The TemplateError family, error kinds and the source excerpt every located error prints.
+// Imports only source.ts; everyone may import it.
+import type { Loc, Source } from "./source.ts";
+
+/** What went wrong, for code that branches on it. */
+export type ErrorKind =
+  | "syntax"
+  | "unsupported"
+  | "unknown-filter"
+  | "unknown-test"
+  | "undefined"
+  | "type"
+  | "arguments"
+  | "security"
+  | "limit"
+  | "raised"
+  | "invalid-input";
+
+/** A frame of macro calls, for the `in macro 'x', called at L:C` lines. */
+export interface MacroFrame {
+  macro: string;
+  callLoc: Loc;
+}
+
+export interface TemplateErrorOptions {
+  loc?: Loc;
+  source?: Source;
+  cause?: unknown;
+  frames?: MacroFrame[];
+}
+
+/** Base of every error spanja throws. `detail` is jinja2's wording where jinja2 has one. */
+export class TemplateError extends Error {
+  readonly kind: ErrorKind;
+  readonly detail: string;
+  loc: Loc | undefined;
+  templateName: string | undefined;
+  frames: MacroFrame[];
+  private source: Source | undefined;
+
+  constructor(kind: ErrorKind, detail: string, options: TemplateErrorOptions = {}, name = "TemplateError") {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = name;
+    this.kind = kind;
+    this.detail = detail;
+    this.loc = options.loc;
+    this.source = options.source;
+    this.templateName = options.source?.name;
+    this.frames = options.frames ?? [];
+    this.refreshMessage();
+  }
+
+  /** Attaches a position unless one is already known (the innermost position wins). */
+  locate(loc: Loc, source: Source): this {
+    if (this.loc === undefined) {
+      this.loc = loc;
+      this.source = source;
+      this.templateName = source.name;
+      this.refreshMessage();
+    }
+    return this;
+  }
+
+  /** Records a macro call frame, innermost first; at most five are kept. */
+  addFrame(frame: MacroFrame): this {
+    if (this.frames.length < 5) {
+      this.frames.push(frame);
+      this.refreshMessage();
+    }
+    return this;
+  }
+
+  private refreshMessage(): void {
+    this.message = formatMessage(this.name, this.detail, this.loc, this.source, this.frames);
+  }
+}
+
+/** A template that does not parse (or uses a tag chat templates cannot use). */
+export class TemplateSyntaxError extends TemplateError {
+  constructor(detail: string, options: TemplateErrorOptions = {}, kind: ErrorKind = "syntax") {
+    super(kind, detail, options, "TemplateSyntaxError");
+  }
+}
+
+const RUNTIME_NAMES: Partial<Record<ErrorKind, string>> = {
+  undefined: "UndefinedError",
+  security: "SecurityError",
+  limit: "LimitError",
+  raised: "TemplateError",
+};
+
+/** An error while rendering; the class name follows the kind, as jinja2's exception classes do. */
+export class TemplateRuntimeError extends TemplateError {
+  constructor(kind: ErrorKind, detail: string, options: TemplateErrorOptions = {}) {
+    super(kind, detail, options, RUNTIME_NAMES[kind] ?? "TemplateRuntimeError");
+  }
+}
+
+/** Use of an undefined value where jinja2 raises UndefinedError. */
+export class UndefinedError extends TemplateRuntimeError {
+  constructor(detail: string, options: TemplateErrorOptions = {}) {
+    super("undefined", detail, options);
+  }
+}
+
+/** The sandbox refused an access. */
+export class SecurityError extends TemplateRuntimeError {
+  constructor(detail: string, options: TemplateErrorOptions = {}) {
+    super("security", detail, options);
+  }
+}
+
+/** A configured limit (output size, iterations, recursion depth, range size) was reached. */
+export class LimitError extends TemplateRuntimeError {
+  constructor(detail: string, options: TemplateErrorOptions = {}) {
+    super("limit", detail, options);
+  }
+}
+
+/** Shorthand for the runtime errors thrown without a position; compile/ attaches the node's loc. */
+export function runtimeError(kind: ErrorKind, detail: string): TemplateRuntimeError {
+  return new TemplateRuntimeError(kind, detail);
+}
+
+/** An invariant of spanja itself was broken: a bug, never the template's fault. */
+export function assertSpanja(condition: unknown, what: string): asserts condition {
+  if (!condition) throw new Error(`spanja bug: ${what}`);
+}
+
+const WINDOW = 100;
+
+/** `Name: detail`, then ` --> name:line:column` and an excerpt with carets, then macro frames. */
+export function formatMessage(name: string, detail: string, loc: Loc | undefined, source: Source | undefined, frames: MacroFrame[] = []): string {
+  let out = `${name}: ${detail}`;
+  if (loc === undefined || source === undefined) return out;
+  out += `\n  --> ${source.name}:${loc.line}:${loc.column}\n${excerpt(source, loc)}`;
+  for (const f of frames) out += `\n  in macro '${f.macro}', called at ${f.callLoc.line}:${f.callLoc.column}`;
+  return out;
+}
+
+/** Two lines before, the line with carets under the loc (first line only), one line after. */
+export function excerpt(source: Source, loc: Loc): string {
+  const first = Math.max(1, loc.line - 2);
+  const last = Math.min(source.lineCount, loc.line + 1);
+  const width = String(last).length;
+  const gutter = " ".repeat(width);
+  const caretLine = expandTabs(source.lineText(loc.line));
+  const caretStartCp = expandTabs([...source.lineText(loc.line)].slice(0, loc.column - 1).join("")).length;
+  const lineStartOffset = loc.offset - [...source.lineText(loc.line)].slice(0, loc.column - 1).join("").length;
+  const lineEndOffset = lineStartOffset + source.lineText(loc.line).length;
+  const spanLen = Math.max(1, [...source.text.slice(loc.offset, Math.min(loc.endOffset, lineEndOffset))].length);
+  // Long one-line templates: show a window around the caret.
+  const clipStart = caretLine.length > WINDOW * 2 ? Math.max(0, caretStartCp - WINDOW) : 0;
+  const clip = (s: string) => {
+    if (s.length <= WINDOW * 2) return s;
+    const cps = [...s];
+    const part = cps.slice(clipStart, clipStart + WINDOW * 2).join("");
+    return (clipStart > 0 ? "…" : "") + part + (clipStart + WINDOW * 2 < cps.length ? "…" : "");
+  };
+  const lines = [`${gutter} |`];
+  for (let n = first; n <= last; n++) {
+    const text = clip(expandTabs(source.lineText(n)));
+    lines.push(`${String(n).padStart(width)} | ${text}`.trimEnd());
+    if (n === loc.line) {
+      const shift = clipStart > 0 ? 1 : 0;
+      const col = caretStartCp - clipStart + shift;
+      const carets = Math.min(spanLen, Math.max(1, WINDOW * 2 - col + shift));
+      lines.push(`${gutter} | ${" ".repeat(col)}${"^".repeat(carets)}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function expandTabs(s: string): string {
+  if (s.indexOf("\t") === -1) return s;
+  let out = "";
+  for (const ch of s) out += ch === "\t" ? " ".repeat(8 - (out.length % 8)) : ch;
+  return out;
+}

@@ -1,0 +1,16 @@
+// spanja's public API. Nothing inside src/ imports this file.
+export { Template, type RenderResult } from "./template.ts";
+export { DEFAULT_LIMITS, type Limits, type SpanMode, type TemplateOptions, type HostFunction } from "./options.ts";
+export {
+  TemplateError,
+  TemplateSyntaxError,
+  TemplateRuntimeError,
+  UndefinedError,
+  SecurityError,
+  LimitError,
+  type ErrorKind,
+} from "./errors.ts";
+export type { Loc } from "./source.ts";
+export type { Span, Warning } from "./spans/output.ts";
+export { codePointLength, toCodePointOffset, toUtf16Offset, rangesToCodePoints, rangesToUtf16 } from "./spans/units.ts";
+export { float, Float } from "./runtime/value.ts";

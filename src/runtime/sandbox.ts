@@ -1,0 +1,94 @@
+// THE sandbox policy: the only place that reads attributes and items of template data. A template sees
+// own data properties of plain objects, Map entries, array indexes, registered Python methods and the
+// attributes runtime objects expose; never a prototype, constructor or unregistered host function.
+// Mirrors jinja2's SandboxedEnvironment.getattr / getitem and ImmutableSandboxedEnvironment.
+import { isMutatingMethod, lookupMethod } from "./pymethods.ts";
+import { pyRepr } from "./pystr.ts";
+import { cpAt } from "./strings.ts";
+import {
+  PyObject,
+  SpannedString,
+  Tuple,
+  Undefined,
+  dictGet,
+  isPlainDict,
+  typeRepr,
+  undefinedError,
+  type Value,
+} from "./value.ts";
+
+/** Python dunder attributes every object has: reading one is refused as unsafe, as jinja2's sandbox does. */
+const DUNDER = /^__[A-Za-z0-9_]+__$/;
+
+function unsafe(obj: Value, name: string): Undefined {
+  return new Undefined(name, typeRepr(obj), false, `access to attribute '${name}' of '${pyTypeNameOf(obj)}' object is unsafe.`, true);
+}
+
+function pyTypeNameOf(obj: Value): string {
+  return typeRepr(obj).replace(/ object$/, "").replace(/^.*\./, "");
+}
+
+/** The Python attribute of obj, or undefined when Python would raise AttributeError. */
+function pythonAttr(obj: Value, name: string, immutable: boolean): Value | undefined {
+  if (obj instanceof PyObject) {
+    const v = obj.getAttr(name);
+    if (v !== undefined) return v;
+    return DUNDER.test(name) ? unsafe(obj, name) : undefined;
+  }
+  if (DUNDER.test(name)) return unsafe(obj, name);
+  if (immutable && isMutatingMethod(obj, name)) return unsafe(obj, name);
+  return lookupMethod(obj, name);
+}
+
+/** Python item access obj[key] without the attribute fallback; undefined for TypeError / LookupError. */
+function pythonItem(obj: Value, key: Value): Value | undefined {
+  if (typeof obj === "string" || obj instanceof SpannedString) {
+    const idx = intIndex(key);
+    if (idx === undefined) return undefined;
+    return cpAt(typeof obj === "string" ? obj : obj.text, idx);
+  }
+  if (Array.isArray(obj) || obj instanceof Tuple) {
+    const items: readonly Value[] = Array.isArray(obj) ? obj : (obj as Tuple).items;
+    const idx = intIndex(key);
+    if (idx === undefined) return undefined;
+    const i = idx < 0 ? items.length + idx : idx;
+    return i >= 0 && i < items.length ? items[i] : undefined;
+  }
+  if (obj instanceof Map || isPlainDict(obj)) return dictGet(obj as ReadonlyMap<Value, Value>, key);
+  return undefined;
+}
+
+function intIndex(key: Value): number | undefined {
+  if (typeof key === "number") return Number.isInteger(key) ? key : undefined;
+  if (typeof key === "boolean") return key ? 1 : 0;
+  return undefined;
+}
+
+/** jinja2 `obj.name`: the Python attribute first, then the item. */
+export function getAttr(obj: Value, name: string, immutable = true): Value {
+  if (obj instanceof Undefined || obj === undefined) throw undefinedError(obj ?? new Undefined());
+  const attr = pythonAttr(obj, name, immutable);
+  if (attr !== undefined) return attr;
+  const item = pythonItem(obj, name);
+  if (item !== undefined) return item;
+  return new Undefined(name, typeRepr(obj));
+}
+
+/** jinja2 `obj[key]`: the item first, then (for str keys) the Python attribute. */
+export function getItem(obj: Value, key: Value, immutable = true): Value {
+  if (obj instanceof Undefined || obj === undefined) throw undefinedError(obj ?? new Undefined());
+  const item = pythonItem(obj, key);
+  if (item !== undefined) return item;
+  if (typeof key === "string") {
+    const attr = pythonAttr(obj, key, immutable);
+    if (attr !== undefined) return attr;
+    return new Undefined(key, typeRepr(obj));
+  }
+  return new Undefined(pyRepr(key), typeRepr(obj), true);
+}
+
+/** A value read out of caller data: JS `undefined` and host functions are not template values. */
+export function fromHost(v: unknown): Value {
+  if (v === undefined) return new Undefined();
+  return v as Value;
+}

@@ -1,0 +1,133 @@
+// The output sink: appends text, opens and closes labeled regions, and keeps a capture stack so that
+// buffered output (macros, caller(), set and filter blocks) carries its spans until it is emitted.
+// Knows strings and offsets, nothing of templates.
+import { codePointLength } from "./units.ts";
+
+/** A labeled range of the output, UTF-16 offsets. */
+export interface Span {
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** Something the caller should know about the result, e.g. a span dropped because a filter changed its text. */
+export interface Warning {
+  code: "span-dropped" | "no-generation" | "unbalanced";
+  message: string;
+}
+
+interface Frame {
+  text: string;
+  spans: Span[];
+}
+
+interface OpenRegion {
+  label: string;
+  frame: number;
+  start: number;
+  /** hf mode: code points of the top-level output when the region opened. */
+  topCp: number;
+}
+
+/** Thrown when the output grows past the limit; the engine turns it into a LimitError. */
+export class OutputLimitExceeded {
+  readonly limit: number;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+}
+
+/** Text that was captured from a frame, with its spans relative to the text. */
+export interface Captured {
+  readonly text: string;
+  readonly spans: readonly Span[];
+}
+
+export class Output {
+  private frames: Frame[] = [{ text: "", spans: [] }];
+  private top: Frame = this.frames[0];
+  private open: OpenRegion[] = [];
+  private written = 0;
+  private readonly maxLength: number;
+  /** hf mode: transformers' arithmetic (code points; start = top-level output so far). */
+  private readonly hf: boolean;
+  private topCp = 0;
+  /** hf-mode spans in code points, in the order transformers records them (inner first). */
+  readonly hfSpans: Span[] = [];
+  readonly warnings: Warning[] = [];
+
+  constructor(maxLength: number, hf = false) {
+    this.maxLength = maxLength;
+    this.hf = hf;
+  }
+
+  write(s: string): void {
+    if (s.length === 0) return;
+    this.written += s.length;
+    if (this.written > this.maxLength) throw new OutputLimitExceeded(this.maxLength);
+    this.top.text += s;
+    if (this.hf && this.frames.length === 1) this.topCp += codePointLength(s);
+  }
+
+  /** Writes captured text and re-bases its spans onto the current frame. */
+  writeCaptured(c: Captured): void {
+    const base = this.top.text.length;
+    this.write(c.text);
+    for (const s of c.spans) this.top.spans.push({ label: s.label, start: s.start + base, end: s.end + base });
+  }
+
+  /** Starts buffering output (macro call, caller(), set block, filter block). */
+  pushCapture(): void {
+    this.top = { text: "", spans: [] };
+    this.frames.push(this.top);
+  }
+
+  /** Ends the innermost capture and returns its text and spans. */
+  popCapture(): Captured {
+    const f = this.frames.pop();
+    if (f === undefined || this.frames.length === 0) throw new Error("spanja bug: capture stack underflow");
+    this.top = this.frames[this.frames.length - 1];
+    // regions left open inside a capture (an error unwound them) are discarded
+    while (this.open.length > 0 && this.open[this.open.length - 1].frame >= this.frames.length) this.open.pop();
+    return f;
+  }
+
+  get depth(): number {
+    return this.frames.length;
+  }
+
+  /** Opens a labeled region at the current position. */
+  openRegion(label: string): void {
+    this.open.push({ label, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.topCp });
+  }
+
+  /** Closes the innermost region and records its span. */
+  closeRegion(): void {
+    const r = this.open.pop();
+    if (r === undefined) throw new Error("spanja bug: region stack underflow");
+    const end = this.top.text.length;
+    this.top.spans.push({ label: r.label, start: r.start, end });
+    if (this.hf) {
+      // transformers: the body is rendered first; start = length of what the top-level generator yielded,
+      // which excludes anything still buffered (the outermost open region or capture).
+      const firstTopRegion = this.open.find((o) => o.frame === 0);
+      const start = firstTopRegion !== undefined ? firstTopRegion.topCp : r.frame === 0 ? r.topCp : this.topCp;
+      const body = this.top.text.slice(r.start, end);
+      this.hfSpans.push({ label: r.label, start, end: start + codePointLength(body) });
+    }
+  }
+
+  /** Drops the spans of captured text whose text a filter changed, with a warning. */
+  dropSpans(c: Captured, why: string): void {
+    if (c.spans.length === 0) return;
+    const labels = [...new Set(c.spans.map((s) => s.label))].join(", ");
+    this.warnings.push({ code: "span-dropped", message: `${c.spans.length} ${labels} span(s) dropped: ${why}` });
+  }
+
+  /** The finished text and its spans in document order (outer before inner at the same start). */
+  finish(): { text: string; spans: Span[] } {
+    if (this.frames.length !== 1) throw new Error("spanja bug: capture left open");
+    const spans = this.top.spans.slice().sort((a, b) => a.start - b.start || b.end - a.end);
+    return { text: this.top.text, spans };
+  }
+}

@@ -1,0 +1,70 @@
+// The import rules of house-style §1 and the file-size limit, checked on every file under src/.
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = resolve(import.meta.dirname, "../src");
+const MAX_LINES = 600;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+interface Imp {
+  from: string;
+  spec: string;
+  typeOnly: boolean;
+}
+
+function importsOf(file: string): Imp[] {
+  const text = readFileSync(file, "utf8");
+  const out: Imp[] = [];
+  const re = /^(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ from: file, spec: m[2], typeOnly: Boolean(m[1]) });
+  return out;
+}
+
+/** The top-level area of a src file: "syntax", "runtime", "errors.ts" … */
+function area(file: string): string {
+  const rel = relative(SRC, file);
+  return rel.includes("/") ? rel.split("/")[0] : rel;
+}
+
+const all = files(SRC);
+
+describe("architecture", () => {
+  it("keeps every source file under the size limit", () => {
+    const big = all.filter((f) => readFileSync(f, "utf8").split("\n").length > MAX_LINES).map((f) => relative(SRC, f));
+    expect(big).toEqual([]);
+  });
+
+  it("follows the import rules", () => {
+    const broken: string[] = [];
+    for (const file of all) {
+      const from = area(file);
+      for (const imp of importsOf(file)) {
+        const where = `${relative(SRC, file)} imports ${imp.spec}`;
+        if (imp.spec.startsWith(".")) {
+          const target = resolve(dirname(file), imp.spec);
+          const to = area(target);
+          if (to === "index.ts") broken.push(`${where}: nothing imports index.ts`);
+          if ((from === "errors.ts" || from === "source.ts" || from === "spans") && !["errors.ts", "source.ts", "spans"].includes(to)) {
+            broken.push(`${where}: errors/source/spans import only each other`);
+          }
+          if (from === "syntax" && !["syntax", "errors.ts", "source.ts"].includes(to)) broken.push(`${where}: syntax/ imports only errors/source`);
+          if (from === "runtime" && (to === "syntax" || to === "compile" || to === "template.ts")) broken.push(`${where}: runtime/ never imports syntax/compile`);
+          if (from === "compile" && to === "syntax" && !imp.typeOnly) broken.push(`${where}: compile/ imports syntax types only`);
+          if (from === "align" && ["syntax", "compile", "runtime", "template.ts"].includes(to)) broken.push(`${where}: align/ never imports the engine`);
+        } else {
+          if (imp.spec === "chevrotain" && from !== "syntax") broken.push(`${where}: only syntax/ imports chevrotain`);
+          if (/tokenizers/.test(imp.spec) && from !== "align" && from !== "chat") broken.push(`${where}: tokenizer packages only in align/ and chat/`);
+          if (imp.spec.startsWith("node:") && from !== "cli" && !relative(SRC, file).startsWith("chat/files")) broken.push(`${where}: node:* only in cli/ and chat/files`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
