@@ -77,8 +77,15 @@ export class TemplateError extends Error {
 
 /** A template that does not parse (or uses a tag chat templates cannot use). */
 export class TemplateSyntaxError extends TemplateError {
+  constructor(detail: string, options: TemplateErrorOptions = {}, kind: ErrorKind = "syntax", name = "TemplateSyntaxError") {
+    super(kind, detail, options, name);
+  }
+}
+
+/** jinja2's TemplateAssertionError: an unknown filter or test found while compiling. */
+export class TemplateAssertionError extends TemplateSyntaxError {
   constructor(detail: string, options: TemplateErrorOptions = {}, kind: ErrorKind = "syntax") {
-    super(kind, detail, options, "TemplateSyntaxError");
+    super(detail, options, kind, "TemplateAssertionError");
   }
 }
 

@@ -40,7 +40,6 @@ export class Template {
     const o = this.options;
     this.source = new Source(normalizeNewlines(source, o.keepTrailingNewline), o.name);
     const tree = parse(this.source, { trimBlocks: o.trimBlocks, lstripBlocks: o.lstripBlocks, loopControls: o.loopControls, regionTags: o.regionTags });
-    this.compiled = compileTemplate(tree, this.source, o);
 
     const filters = new Map<string, Builtin<RenderState>>(FILTERS);
     for (const [k, fn] of Object.entries(options.filters ?? {})) filters.set(k, hostBuiltin(k, fn));
@@ -51,6 +50,7 @@ export class Template {
       globals.set(k, typeof v === "function" ? new Callable(k, (a) => (v as HostFunction)(...a.args)) : v);
     }
     this.globals = globals;
+    this.compiled = compileTemplate(tree, this.source, o, { filters: new Set(filters.keys()), tests: new Set(tests.keys()) });
     this.env = { filters, tests, limits: o.limits, now: o.now, immutable: o.immutable };
   }
 

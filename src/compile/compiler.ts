@@ -11,8 +11,13 @@ import { compileBody } from "./statements.ts";
 /** A compiled template: renders into the state's output. */
 export type CompiledTemplate = (state: RenderState, context: PlainDict, globals: ReadonlyMap<string, Value>) => void;
 
-export function compileTemplate(tree: ast.Template, source: Source, options: ResolvedOptions): CompiledTemplate {
-  const body = compileBody(tree.body, { source, options });
+export function compileTemplate(
+  tree: ast.Template,
+  source: Source,
+  options: ResolvedOptions,
+  names: { filters: ReadonlySet<string>; tests: ReadonlySet<string> },
+): CompiledTemplate {
+  const body = compileBody(tree.body, { source, options, filterNames: names.filters, testNames: names.tests, soft: false });
   return (state, context, globals) => {
     try {
       body({ state, context, globals, scope: new Scope(null) });

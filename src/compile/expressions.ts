@@ -1,7 +1,7 @@
 // Expression nodes → closures, once per template. Each closure that can fail attaches its node's loc
 // to the error (the innermost wins), as minijinja's vm does.
 import type * as ast from "../syntax/ast.ts";
-import { TemplateError, TemplateRuntimeError, runtimeError } from "../errors.ts";
+import { TemplateAssertionError, TemplateError, TemplateRuntimeError, runtimeError } from "../errors.ts";
 import { binaryOp, compareValues, contains, pyEquals, unaryOp } from "../runtime/ops.ts";
 import { getAttr, getItem } from "../runtime/sandbox.ts";
 import { iterate, sliceValue } from "../runtime/sequences.ts";
@@ -101,6 +101,7 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       return compileFilter(node, compileExpr(node.node, cx), cx);
     }
     case "Test": {
+      checkKnown(node, cx);
       const operand = compileExpr(node.node, cx);
       const name = node.name;
       const args = compileArgs(node, cx);
@@ -165,9 +166,10 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       });
     }
     case "CondExpr": {
-      const test = compileExpr(node.test, cx);
-      const body = compileExpr(node.body, cx);
-      const orelse = node.orelse ? compileExpr(node.orelse, cx) : null;
+      const soft = { ...cx, soft: true };
+      const test = compileExpr(node.test, soft);
+      const body = compileExpr(node.body, soft);
+      const orelse = node.orelse ? compileExpr(node.orelse, soft) : null;
       return (f) => (truthy(test(f)) ? body(f) : orelse ? orelse(f) : UNDEFINED);
     }
   }
@@ -245,13 +247,22 @@ export function compileArgs(node: ArgsNode, cx: CompileContext): (f: Frame) => C
 
 /** A filter applied to an operand closure; `operand` may also be captured block output. */
 export function compileFilter(node: ast.Filter, operand: Eval, cx: CompileContext): Eval {
+  checkKnown(node, cx);
   const name = node.name;
   const args = compileArgs(node, cx);
   return located(cx, node.loc, (f) => {
     const flt = f.state.env.filters.get(name);
-    if (flt === undefined) throw new TemplateRuntimeError("unknown-filter", `No filter named '${name}'.`);
+    if (flt === undefined) throw new TemplateRuntimeError("unknown-filter", `No filter named '${name}' found.`);
     const v = plain(f, operand(f));
     const a = args(f);
     return callBuiltin(flt, { args: [v, ...a.args], kwargs: a.kwargs }, f.state);
   });
+}
+
+/** jinja2 fails at compile time on an unknown filter or test, except in a soft frame (if / conditional). */
+function checkKnown(node: ast.Filter | ast.Test, cx: CompileContext): void {
+  if (cx.soft) return;
+  const isFilter = node.kind === "Filter";
+  if ((isFilter ? cx.filterNames : cx.testNames).has(node.name)) return;
+  throw new TemplateAssertionError(`No ${isFilter ? "filter" : "test"} named '${node.name}'.`, { loc: node.loc, source: cx.source }, isFilter ? "unknown-filter" : "unknown-test");
 }

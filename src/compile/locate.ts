@@ -9,6 +9,11 @@ import { OutputLimitExceeded } from "../spans/output.ts";
 export interface CompileContext {
   readonly source: Source;
   readonly options: ResolvedOptions;
+  /** Names known at compile time; an unknown one outside a soft frame is a TemplateAssertionError. */
+  readonly filterNames: ReadonlySet<string>;
+  readonly testNames: ReadonlySet<string>;
+  /** Inside an if-branch or conditional expression (jinja2's soft frame). */
+  readonly soft: boolean;
 }
 
 /** Converts any thrown value into a TemplateError located at loc (if it has no position yet). */

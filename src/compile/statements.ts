@@ -49,9 +49,11 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       });
     }
     case "If": {
-      const test = compileExpr(node.test, cx);
-      const body = compileBody(node.body, cx);
-      const orelse = compileBody(node.orelse, cx);
+      // jinja2 compiles if-branches in a "soft" frame: unknown filters there fail only when run
+      const soft = { ...cx, soft: true };
+      const test = compileExpr(node.test, soft);
+      const body = compileBody(node.body, soft);
+      const orelse = compileBody(node.orelse, soft);
       return (f) => (truthy(test(f)) ? body(f) : orelse(f));
     }
     case "For":
@@ -65,7 +67,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       };
     }
     case "SetBlock": {
-      const body = compileBody(node.body, cx);
+      const body = compileBody(node.body, inner(cx));
       const assign = compileAssign(node.target, cx);
       const filter = node.filter ? compileFilterChain(node.filter, cx) : null;
       return located(cx, node.loc, (f: Frame) => {
@@ -75,7 +77,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       });
     }
     case "FilterBlock": {
-      const body = compileBody(node.body, cx);
+      const body = compileBody(node.body, inner(cx));
       const filter = compileFilterChain(node.filter, cx);
       return located(cx, node.loc, (f: Frame) => {
         emit(f, filter(f, capture(f, childFrame(f), body)));
@@ -104,7 +106,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
     case "With": {
       const values = node.values.map((v) => compileExpr(v, cx));
       const targets = node.targets.map((t) => compileAssign(t, cx));
-      const body = compileBody(node.body, cx);
+      const body = compileBody(node.body, inner(cx));
       return (f) => {
         const vals = values.map((v) => v(f));
         const inner = childFrame(f);
@@ -117,7 +119,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
     case "Continue":
       return () => CONTINUE;
     case "Region": {
-      const body = compileBody(node.body, cx);
+      const body = compileBody(node.body, inner(cx));
       const label = node.label;
       return (f) => {
         // transformers renders the body as a call block: `{% set %}` inside it stays local
@@ -128,6 +130,11 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       };
     }
   }
+}
+
+/** The context for a body jinja2 compiles in an inner frame (not soft). */
+function inner(cx: CompileContext): CompileContext {
+  return cx.soft ? { ...cx, soft: false } : cx;
 }
 
 /** Prints a value: captured output keeps its spans, everything else goes through Python's str(). */
@@ -199,9 +206,9 @@ function compileAssign(target: ast.AssignTarget, cx: CompileContext): Assign {
 function compileFor(node: ast.For, cx: CompileContext): Exec {
   const iter = compileExpr(node.iter, cx);
   const assign = compileAssign(node.target, cx);
-  const filter = node.filter ? compileExpr(node.filter, cx) : null;
-  const body = compileBody(node.body, cx);
-  const orelse = compileBody(node.orelse, cx);
+  const filter = node.filter ? compileExpr(node.filter, inner(cx)) : null;
+  const body = compileBody(node.body, inner(cx));
+  const orelse = compileBody(node.orelse, inner(cx));
   const recursive = node.recursive;
   const loopLoc = node.loc;
 
@@ -247,7 +254,13 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
 
   return located(cx, loopLoc, (f: Frame): Signal => {
     const iterable = iter(f);
-    if (!run(f, iterable, 0)) orelse(childFrame(f));
+    // jinja2 renders a recursive loop as a function into a buffer: transformers' arithmetic sees it so
+    if (recursive) f.state.out.openBuffer();
+    try {
+      if (!run(f, iterable, 0)) orelse(childFrame(f));
+    } finally {
+      if (recursive) f.state.out.closeBuffer();
+    }
     return NEXT;
   });
 }
@@ -264,9 +277,9 @@ function mentions(node: unknown, name: string): boolean {
 
 /** A macro (or a call block's caller): returns a factory that closes over the defining frame. */
 function compileMacro(name: string, params: readonly ast.Param[], bodyNodes: readonly ast.Stmt[], cx: CompileContext, loc: ast.Macro["loc"]): (def: Frame) => Callable {
-  const body = compileBody(bodyNodes, cx);
+  const body = compileBody(bodyNodes, inner(cx));
   const names = params.map((p) => p.name);
-  const defaults = params.map((p) => (p.default ? compileExpr(p.default, cx) : null));
+  const defaults = params.map((p) => (p.default ? compileExpr(p.default, inner(cx)) : null));
   const sig: MacroSignature = {
     name,
     params: names,
@@ -276,6 +289,12 @@ function compileMacro(name: string, params: readonly ast.Param[], bodyNodes: rea
     usesCaller: mentions(bodyNodes, "caller"),
   };
   const source = cx.source;
+  const attrs = new Map<string, Value>([
+    ["arguments", new Tuple(names)],
+    ["catch_kwargs", sig.catchKwargs],
+    ["catch_varargs", sig.catchVarargs],
+    ["caller", sig.usesCaller],
+  ]);
   return (def) =>
     new Callable(
       name,
@@ -302,5 +321,6 @@ function compileMacro(name: string, params: readonly ast.Param[], bodyNodes: rea
         }
       },
       "macro",
+      attrs,
     );
 }

@@ -77,12 +77,6 @@ export function bind(sig: Signature, call: CallArgs): Value[] {
   const out: Value[] = new Array(params.length);
   const filled: boolean[] = new Array(params.length).fill(false);
   const nPos = call.args.length;
-  if (nPos > params.length && !sig.varargs) {
-    const required = params.filter((p) => !p.hasDefault).length;
-    const takes = required === params.length ? `${params.length}` : `from ${required} to ${params.length}`;
-    const plural = params.length === 1 && required === params.length ? "argument" : "arguments";
-    throw runtimeError("arguments", `${sig.name}() takes ${takes} positional ${plural} but ${nPos} ${nPos === 1 ? "was" : "were"} given`);
-  }
   const n = Math.min(nPos, params.length);
   for (let i = 0; i < n; i++) {
     out[i] = call.args[i];
@@ -99,6 +93,13 @@ export function bind(sig: Signature, call: CallArgs): Value[] {
     if (filled[i]) throw runtimeError("arguments", `${sig.name}() got multiple values for argument '${k}'`);
     out[i] = v;
     filled[i] = true;
+  }
+  // CPython reports keyword errors before a positional overflow
+  if (nPos > params.length && !sig.varargs) {
+    const required = params.filter((p) => !p.hasDefault).length;
+    const takes = required === params.length ? `${params.length}` : `from ${required} to ${params.length}`;
+    const plural = params.length === 1 && required === params.length ? "argument" : "arguments";
+    throw runtimeError("arguments", `${sig.name}() takes ${takes} positional ${plural} but ${nPos} ${nPos === 1 ? "was" : "were"} given`);
   }
   const missing: string[] = [];
   for (let i = 0; i < params.length; i++) {

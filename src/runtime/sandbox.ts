@@ -6,6 +6,7 @@ import { isMutatingMethod, lookupMethod } from "./pymethods.ts";
 import { pyRepr } from "./pystr.ts";
 import { cpAt } from "./strings.ts";
 import {
+  NamedTuple,
   PyObject,
   SpannedString,
   Tuple,
@@ -33,9 +34,13 @@ function pythonAttr(obj: Value, name: string, immutable: boolean): Value | undef
   if (obj instanceof PyObject) {
     const v = obj.getAttr(name);
     if (v !== undefined) return v;
-    return DUNDER.test(name) ? unsafe(obj, name) : undefined;
+    return obj.isUnsafeAttr(name) ? unsafe(obj, name) : undefined;
   }
   if (DUNDER.test(name)) return unsafe(obj, name);
+  if (obj instanceof NamedTuple) {
+    const v = obj.field(name);
+    if (v !== undefined) return v;
+  }
   if (immutable && isMutatingMethod(obj, name)) return unsafe(obj, name);
   return lookupMethod(obj, name);
 }

@@ -60,6 +60,20 @@ export class Tuple {
   }
 }
 
+/** A Python namedtuple: a tuple whose items are also attributes (groupby's `grouper` / `list`). */
+export class NamedTuple extends Tuple {
+  readonly fields: readonly string[];
+  constructor(items: readonly Value[], fields: readonly string[]) {
+    super(items);
+    this.fields = fields;
+  }
+  /** A field by name, or undefined. */
+  field(name: string): Value | undefined {
+    const i = this.fields.indexOf(name);
+    return i === -1 ? undefined : this.items[i];
+  }
+}
+
 /**
  * Base of the runtime objects a template can hold that are not plain data (namespace, loop, cycler,
  * joiner, macro …). sandbox.ts reads their attributes only through `getAttr`.
@@ -73,6 +87,13 @@ export abstract class PyObject {
   abstract toPyStr(): string;
   /** Present on objects a template may call (callables, joiner, recursive loop). */
   call?(args: CallArgs, ctx: CallContext): Value;
+  /**
+   * Whether reading a missing attribute is a sandbox violation rather than Undefined: jinja2 refuses any
+   * existing `_` attribute, and Python objects have many private ones.
+   */
+  isUnsafeAttr(name: string): boolean {
+    return name.startsWith("_");
+  }
 }
 
 /** jinja2's namespace(): the one mutable object templates get; `{% set ns.x = … %}` writes it. */
@@ -91,6 +112,10 @@ export class Namespace extends PyObject {
   toPyStr(): string {
     // jinja2: <Namespace {'a': 1}>; the caller formats the dict
     return "<Namespace>";
+  }
+  // jinja2's Namespace.__getattribute__ exposes only __class__ besides its items
+  override isUnsafeAttr(name: string): boolean {
+    return name === "__class__";
   }
 }
 
@@ -112,11 +137,19 @@ export class Callable extends PyObject {
   readonly invoke: (args: CallArgs, ctx: CallContext) => Value;
   /** "function" (globals), "method" (bound str/dict/list method) or "macro". */
   readonly callableKind: "function" | "method" | "macro";
-  constructor(name: string, invoke: (args: CallArgs, ctx: CallContext) => Value, callableKind: "function" | "method" | "macro" = "function") {
+  /** Extra readable attributes (a macro's arguments, catch_kwargs …). */
+  private readonly attrs: ReadonlyMap<string, Value> | undefined;
+  constructor(
+    name: string,
+    invoke: (args: CallArgs, ctx: CallContext) => Value,
+    callableKind: "function" | "method" | "macro" = "function",
+    attrs?: ReadonlyMap<string, Value>,
+  ) {
     super();
     this.name = name;
     this.invoke = invoke;
     this.callableKind = callableKind;
+    this.attrs = attrs;
   }
   override call(args: CallArgs, ctx: CallContext): Value {
     return this.invoke(args, ctx);
@@ -125,7 +158,7 @@ export class Callable extends PyObject {
     return this.callableKind === "macro" ? "jinja2.runtime.Macro object" : "builtin_function_or_method object";
   }
   getAttr(name: string): Value | undefined {
-    return name === "name" || name === "__name__" ? this.name : undefined;
+    return name === "name" ? this.name : this.attrs?.get(name);
   }
   toPyStr(): string {
     return this.callableKind === "macro" ? `<Macro '${this.name}'>` : `<built-in function ${this.name}>`;

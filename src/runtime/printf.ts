@@ -1,0 +1,169 @@
+// printf-style formatting, Python's `str % args` ("%s and %d" % (a, b), "%(name)s" % d, %r, %5.2f, %-3s,
+// %%), with CPython's argument rules (a lone non-tuple argument, mappings) and error messages.
+import { runtimeError } from "../errors.ts";
+import { floatBody, isNeg, pad, type LengthCheck } from "./pyformat.ts";
+import { intStr, pyAscii, pyRepr, pyStr } from "./pystr.ts";
+import { DictView, typeNameOf } from "./sequences.ts";
+import { cpChars, cpLength } from "./strings.ts";
+import { Float, SpannedString, Tuple, Undefined, dictGet, isPlainDict, undefinedError, type Value } from "./value.ts";
+
+const PRINTF = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.)?/gsy;
+
+function realNumber(v: Value, conv: string, forInt: boolean): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (v instanceof Float) return v.value;
+  // jinja2 Undefined defines __int__ / __float__ as failures
+  if (v instanceof Undefined) throw undefinedError(v);
+  if (forInt) throw runtimeError("type", `%${conv} format: a real number is required, not ${typeNameOf(v)}`);
+  throw runtimeError("type", `must be real number, not ${typeNameOf(v)}`);
+}
+
+function truncInt(x: number): number {
+  if (x !== x) throw runtimeError("type", "cannot convert float NaN to integer");
+  if (!Number.isFinite(x)) throw runtimeError("type", "cannot convert float infinity to integer");
+  return Math.trunc(x);
+}
+
+function isMappingArg(v: Value): boolean {
+  // PyMapping_Check: anything subscriptable that is not a tuple or str (so lists and Undefined too)
+  return v instanceof Map || isPlainDict(v) || (Array.isArray(v) && !(v instanceof DictView)) || v instanceof Undefined;
+}
+
+function mappingItem(d: Value, key: string): Value {
+  if (d instanceof Undefined) throw undefinedError(d);
+  if (Array.isArray(d)) throw runtimeError("type", "list indices must be integers or slices, not str");
+  const v = dictGet(d as ReadonlyMap<Value, Value>, key);
+  if (v === undefined) throw runtimeError("type", pyRepr(key));
+  return v;
+}
+
+/** Python `fmt % args` for a str left operand (`"%s and %d" % (a, b)`, `"%(name)s" % d`). */
+export function percentFormat(fmt: string, args: Value, check?: LengthCheck): string {
+  const tuple = args instanceof Tuple ? args.items : null;
+  const mapping = tuple === null && isMappingArg(args) ? args : null;
+  let argIdx = tuple === null ? -2 : 0;
+  const argLen = tuple === null ? -1 : tuple.length;
+  const next = (): Value => {
+    if (argIdx < argLen) {
+      const i = argIdx++;
+      return tuple === null ? args : tuple[i];
+    }
+    throw runtimeError("type", "not enough arguments for format string");
+  };
+  let out = "";
+  let i = 0;
+  while (i < fmt.length) {
+    const p = fmt.indexOf("%", i);
+    if (p === -1) {
+      out += fmt.slice(i);
+      break;
+    }
+    out += fmt.slice(i, p);
+    PRINTF.lastIndex = p;
+    const m = PRINTF.exec(fmt) as RegExpExecArray;
+    i = PRINTF.lastIndex;
+    const [, key, flags, w, pr, conv] = m;
+    if (conv === undefined) throw runtimeError("type", "incomplete format");
+    if (conv === "%" && m[0].length === 2) {
+      out += "%";
+      continue;
+    }
+    let value: Value | undefined;
+    if (key !== undefined) {
+      if (mapping === null) throw runtimeError("type", "format requires a mapping");
+      value = mappingItem(mapping, key);
+    }
+    const star = (): number => {
+      const a = next();
+      if (typeof a !== "number" || !Number.isInteger(a)) {
+        if (typeof a === "boolean") return a ? 1 : 0;
+        throw runtimeError("type", "* wants int");
+      }
+      return a;
+    };
+    let width = w === undefined ? 0 : w === "*" ? star() : Number(w);
+    let left = flags.includes("-");
+    if (width < 0) {
+      left = true;
+      width = -width;
+    }
+    const prec = pr === undefined ? null : pr === "*" ? Math.max(0, star()) : Number(pr || "0");
+    // CPython fetches the argument before it looks at the conversion character (so `%5%` needs one)
+    if (value === undefined) value = next();
+    out += printfOne(value, conv, flags, width, left, prec, p + (m[0].length - 1), check);
+  }
+  if (argIdx < argLen && mapping === null) throw runtimeError("type", "not all arguments converted during string formatting");
+  return out;
+}
+
+function printfOne(v: Value, conv: string, flags: string, width: number, left: boolean, prec: number | null, at: number, check?: LengthCheck): string {
+  const zero = flags.includes("0") && !left;
+  const sign = flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+  const alt = flags.includes("#");
+  const padTo = (s: string): string => pad(s, width, left ? "<" : ">", " ", check);
+  const number = (neg: boolean, prefix: string, body: string): string => {
+    const head = (neg ? "-" : sign) + prefix;
+    if (zero && cpLength(head) + body.length < width) {
+      check?.checkStringLength(width);
+      return head + "0".repeat(width - head.length - body.length) + body;
+    }
+    return padTo(head + body);
+  };
+  switch (conv) {
+    case "s":
+    case "r":
+    case "a": {
+      let s = conv === "s" ? pyStr(v) : conv === "r" ? pyRepr(v) : pyAscii(v);
+      if (prec !== null && cpLength(s) > prec) s = cpChars(s).slice(0, prec).join("");
+      return padTo(s);
+    }
+    case "d":
+    case "i":
+    case "u": {
+      const n = truncInt(realNumber(v, conv, true));
+      let digits = intStr(Math.abs(n));
+      if (prec !== null && digits.length < prec) digits = digits.padStart(prec, "0");
+      return number(n < 0, "", digits);
+    }
+    case "o":
+    case "x":
+    case "X": {
+      if (typeof v !== "boolean" && !(typeof v === "number" && Number.isInteger(v))) {
+        if (v instanceof Undefined) throw undefinedError(v);
+        throw runtimeError("type", `%${conv} format: an integer is required, not ${typeNameOf(v)}`);
+      }
+      const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
+      let digits = BigInt(Math.abs(n)).toString(conv === "o" ? 8 : 16);
+      if (conv === "X") digits = digits.toUpperCase();
+      if (prec !== null && digits.length < prec) digits = digits.padStart(prec, "0");
+      const prefix = alt ? (conv === "o" ? "0o" : conv === "x" ? "0x" : "0X") : "";
+      return number(n < 0, prefix, digits);
+    }
+    case "e":
+    case "E":
+    case "f":
+    case "F":
+    case "g":
+    case "G": {
+      const x = realNumber(v, conv, false);
+      return number(isNeg(x) && x === x, "", floatBody(Math.abs(x), conv, prec, alt));
+    }
+    case "c": {
+      if (typeof v === "string" || v instanceof SpannedString) {
+        const s = typeof v === "string" ? v : v.text;
+        if (cpLength(s) !== 1) throw runtimeError("type", "%c requires int or char");
+        return padTo(s);
+      }
+      if (typeof v === "number" && Number.isInteger(v)) {
+        if (v < 0 || v > 0x10ffff) throw runtimeError("type", "%c arg not in range(0x110000)");
+        return padTo(String.fromCodePoint(v));
+      }
+      throw runtimeError("type", "%c requires int or char");
+    }
+    default: {
+      const cp = conv.codePointAt(0) as number;
+      throw runtimeError("type", `unsupported format character '${conv}' (0x${cp.toString(16)}) at index ${at}`);
+    }
+  }
+}

@@ -1,0 +1,330 @@
+// Python methods a sandboxed template may call, one table per type, with Python's argument names and
+// TypeError wording; `lookupMethod` binds them. sandbox.ts decides when they are reached.
+//   str:   capitalize casefold center count endswith expandtabs find format format_map index isalnum
+//          isalpha isascii isdecimal isdigit isidentifier islower isnumeric isprintable isspace istitle
+//          isupper join ljust lower lstrip partition removeprefix removesuffix replace rfind rindex rjust
+//          rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill
+//   dict:  copy fromkeys get items keys values        list: copy count index        tuple: count index
+// Missing (report in COMPATIBILITY.md): str.encode / translate / maketrans (no bytes), dict-view and
+// number methods (int.bit_length, float.is_integer …), and every mutating method (the sandbox refuses
+// them; with `immutable: false` they are still absent because caller data is never written).
+import { runtimeError } from "../errors.ts";
+import { builtin, callBuiltin, type Builtin } from "./args.ts";
+import { checkHashable, dictLookup, pyEquals } from "./ops.ts";
+import { isAlphaCp, isDecimalCp, isDigitCp, isNumericCp, isPrintable, isPySpace } from "./pychars.ts";
+import { pyCapitalize, pyCasefold, pyIsIdentifier, pyIsLower, pyIsTitle, pyIsUpper, pySwapcase, pyTitle } from "./pychars.ts";
+import { strFormat, type FieldAccess } from "./pyformat.ts";
+import { pyRepr } from "./pystr.ts";
+import { DictView, iterate, typeNameOf } from "./sequences.ts";
+import { cpLength } from "./strings.ts";
+import {
+  adjust,
+  affixMatch,
+  allChars,
+  center,
+  check,
+  expandtabs,
+  fillChar,
+  isAlnum,
+  join,
+  mustStr,
+  padded,
+  partition,
+  replace,
+  search,
+  selfText,
+  sliceIndex,
+  split,
+  splitlines,
+  strip,
+  text,
+  toIndex,
+  zfill,
+} from "./strmethods.ts";
+import {
+  Callable,
+  PyObject,
+  SpannedString,
+  Tuple,
+  Undefined,
+  dictEntries,
+  dictKey,
+  isPlainDict,
+  typeRepr,
+  undefinedError,
+  type CallArgs,
+  type CallContext,
+  type PlainDict,
+  type Value,
+} from "./value.ts";
+
+type Ctx = CallContext;
+
+/** How CPython reports arity and keyword mistakes for the method (each family words them differently). */
+type Style = "noargs" | "onearg" | "clinic" | "old" | "kw";
+
+interface Method {
+  style: Style;
+  /** The builtin; its first parameter is `self`. */
+  fn: Builtin<Ctx>;
+}
+
+// ---- str.format field access (jinja2's SandboxedFormatter uses the sandbox's getattr / getitem) ----
+
+let fieldAccess: FieldAccess | null = null;
+
+/** sandbox.ts installs its getAttr / getItem here so `'{0.name}'.format(x)` obeys the one policy. */
+export function setFormatFieldAccess(access: FieldAccess): void {
+  fieldAccess = access;
+}
+
+function unsafe(obj: Value, name: string): Undefined {
+  return new Undefined(name, typeRepr(obj), false, `access to attribute '${name}' of '${typeNameOf(obj)}' object is unsafe.`, true);
+}
+
+/** jinja2 getattr: the Python attribute (unsafe when it starts with "_" or mutates), else undefined. */
+function pythonAttr(obj: Value, name: string): Value | undefined {
+  const attr = obj instanceof PyObject ? obj.getAttr(name) : lookupMethod(obj, name);
+  if (attr !== undefined) return name.startsWith("_") ? unsafe(obj, name) : attr;
+  return isMutatingMethod(obj, name) ? unsafe(obj, name) : undefined;
+}
+
+function pythonItem(obj: Value, key: string | number): Value | undefined {
+  if (obj instanceof Map || isPlainDict(obj)) return dictLookup(obj, key);
+  if (typeof key !== "number") return undefined;
+  const str = text(obj);
+  const items = Array.isArray(obj) ? obj : obj instanceof Tuple ? obj.items : str !== null ? Array.from(str) : null;
+  if (items === null) return undefined;
+  const i = key < 0 ? items.length + key : key;
+  return i >= 0 && i < items.length ? items[i] : undefined;
+}
+
+/** Used until sandbox.ts installs its accessors: jinja2's getattr (attribute, then item) and getitem (the reverse). */
+const fallbackAccess: FieldAccess = (obj, key, isAttr) => {
+  if (obj instanceof Undefined) throw undefinedError(obj);
+  const first = isAttr ? pythonAttr(obj, String(key)) : pythonItem(obj, key);
+  if (first !== undefined) return first;
+  const second = isAttr ? pythonItem(obj, key) : typeof key === "string" ? pythonAttr(obj, key) : undefined;
+  if (second !== undefined) return second;
+  return new Undefined(typeof key === "string" ? key : pyRepr(key), typeRepr(obj), typeof key !== "string");
+};
+
+function format(s: string, args: readonly Value[], kwargs: (k: string) => Value | undefined, ctx: Ctx): string {
+  return strFormat(s, args, kwargs, fieldAccess ?? fallbackAccess, check(ctx));
+}
+
+// ---- tables ----
+
+function m(style: Style, name: string, spec: string, impl: (a: Value[], ctx: Ctx) => Value): [string, Method] {
+  return [name, { style, fn: builtin<Ctx>(name, spec, impl) }];
+}
+
+const STR = new Map<string, Method>([
+  m("noargs", "capitalize", "self", (a) => pyCapitalize(selfText(a))),
+  m("noargs", "casefold", "self", (a) => pyCasefold(selfText(a))),
+  m("clinic", "center", "self, width, fillchar=' '", center),
+  m("old", "count", "self, sub, start=None, end=None", (a) => search(a, "count")),
+  m("old", "endswith", "self, suffix, start=None, end=None", (a) => affixMatch(a, "endswith")),
+  m("kw", "expandtabs", "self, tabsize=8", expandtabs),
+  m("old", "find", "self, sub, start=None, end=None", (a) => search(a, "find")),
+  m("kw", "format", "self, *args, **kwargs", (a, ctx) => {
+    const kw = a[2] as unknown as Map<string, Value>;
+    return format(selfText(a), a[1] as unknown as Value[], (k) => kw.get(k), ctx);
+  }),
+  m("onearg", "format_map", "self, mapping", (a, ctx) => {
+    const d = a[1];
+    return format(selfText(a), [], (k) => {
+      if (d instanceof Map || isPlainDict(d)) return dictLookup(d, k);
+      throw runtimeError("type", `'${typeNameOf(d)}' object is not subscriptable`);
+    }, ctx);
+  }),
+  m("old", "index", "self, sub, start=None, end=None", (a) => {
+    const i = search(a, "find");
+    if (i === -1) throw runtimeError("type", "substring not found");
+    return i;
+  }),
+  m("noargs", "isalnum", "self", (a) => allChars(selfText(a), isAlnum)),
+  m("noargs", "isalpha", "self", (a) => allChars(selfText(a), isAlphaCp)),
+  m("noargs", "isascii", "self", (a) => /^[\x00-\x7f]*$/.test(selfText(a))),
+  m("noargs", "isdecimal", "self", (a) => allChars(selfText(a), isDecimalCp)),
+  m("noargs", "isdigit", "self", (a) => allChars(selfText(a), isDigitCp)),
+  m("noargs", "isidentifier", "self", (a) => pyIsIdentifier(selfText(a))),
+  m("noargs", "islower", "self", (a) => pyIsLower(selfText(a))),
+  m("noargs", "isnumeric", "self", (a) => allChars(selfText(a), isNumericCp)),
+  m("noargs", "isprintable", "self", (a) => selfText(a) === "" || allChars(selfText(a), isPrintable)),
+  m("noargs", "isspace", "self", (a) => allChars(selfText(a), isPySpace)),
+  m("noargs", "istitle", "self", (a) => pyIsTitle(selfText(a))),
+  m("noargs", "isupper", "self", (a) => pyIsUpper(selfText(a))),
+  m("onearg", "join", "self, iterable", join),
+  m("clinic", "ljust", "self, width, fillchar=' '", (a, ctx) => {
+    const s = selfText(a);
+    return padded(s, 0, toIndex(a[1]) - cpLength(s), fillChar(a[2]), ctx);
+  }),
+  m("noargs", "lower", "self", (a) => selfText(a).toLowerCase()),
+  m("clinic", "lstrip", "self, chars=None", (a) => strip(selfText(a), a[1], "lstrip", true, false)),
+  m("onearg", "partition", "self, sep", (a) => partition(a, false)),
+  m("onearg", "removeprefix", "self, prefix", (a) => {
+    const s = selfText(a);
+    const p = mustStr(a[1], "removeprefix() argument must be str");
+    return p !== "" && s.startsWith(p) ? s.slice(p.length) : s;
+  }),
+  m("onearg", "removesuffix", "self, suffix", (a) => {
+    const s = selfText(a);
+    const p = mustStr(a[1], "removesuffix() argument must be str");
+    return p !== "" && s.endsWith(p) ? s.slice(0, s.length - p.length) : s;
+  }),
+  m("clinic", "replace", "self, old, new, count=-1", replace),
+  m("old", "rfind", "self, sub, start=None, end=None", (a) => search(a, "rfind")),
+  m("old", "rindex", "self, sub, start=None, end=None", (a) => {
+    const i = search(a, "rfind");
+    if (i === -1) throw runtimeError("type", "substring not found");
+    return i;
+  }),
+  m("clinic", "rjust", "self, width, fillchar=' '", (a, ctx) => {
+    const s = selfText(a);
+    return padded(s, toIndex(a[1]) - cpLength(s), 0, fillChar(a[2]), ctx);
+  }),
+  m("onearg", "rpartition", "self, sep", (a) => partition(a, true)),
+  m("kw", "rsplit", "self, sep=None, maxsplit=-1", (a) => split(selfText(a), a[1], a[2], true)),
+  m("clinic", "rstrip", "self, chars=None", (a) => strip(selfText(a), a[1], "rstrip", false, true)),
+  m("kw", "split", "self, sep=None, maxsplit=-1", (a) => split(selfText(a), a[1], a[2], false)),
+  m("kw", "splitlines", "self, keepends=False", (a) => splitlines(selfText(a), a[1] !== false && a[1] !== 0 && a[1] !== null)),
+  m("old", "startswith", "self, prefix, start=None, end=None", (a) => affixMatch(a, "startswith")),
+  m("clinic", "strip", "self, chars=None", (a) => strip(selfText(a), a[1], "strip", true, true)),
+  m("noargs", "swapcase", "self", (a) => pySwapcase(selfText(a))),
+  m("noargs", "title", "self", (a) => pyTitle(selfText(a))),
+  m("noargs", "upper", "self", (a) => selfText(a).toUpperCase()),
+  m("onearg", "zfill", "self, width", zfill),
+]);
+
+type Dict = ReadonlyMap<Value, Value> | PlainDict;
+
+const DICT = new Map<string, Method>([
+  m("noargs", "copy", "self", (a) => new Map(dictEntries(a[0] as Dict))),
+  m("clinic", "fromkeys", "self, iterable, value=None", (a) => {
+    const out = new Map<Value, Value>();
+    for (const k of iterate(a[1])) {
+      checkHashable(k);
+      out.set(dictKey(k), a[2]);
+    }
+    return out;
+  }),
+  m("clinic", "get", "self, key, default=None", (a) => dictLookup(a[0] as Dict, a[1]) ?? a[2]),
+  m("noargs", "items", "self", (a) => DictView.create("dict_items", dictEntries(a[0] as Dict).map(([k, v]) => new Tuple([k, v])))),
+  m("noargs", "keys", "self", (a) => DictView.create("dict_keys", dictEntries(a[0] as Dict).map(([k]) => k))),
+  m("noargs", "values", "self", (a) => DictView.create("dict_values", dictEntries(a[0] as Dict).map(([, v]) => v))),
+]);
+
+function seqItems(v: Value): readonly Value[] {
+  return v instanceof Tuple ? v.items : (v as readonly Value[]);
+}
+
+function seqIndex(a: Value[], kind: "list" | "tuple"): number {
+  const items = seqItems(a[0]);
+  const msg = "slice indices must be integers or have an __index__ method";
+  const [start, stop] = adjust(sliceIndex(a[2], msg), sliceIndex(a[3], msg), items.length);
+  for (let i = start; i < stop; i++) if (pyEquals(items[i], a[1])) return i;
+  throw runtimeError("type", kind === "list" ? `${pyRepr(a[1])} is not in list` : "tuple.index(x): x not in tuple");
+}
+
+const LIST = new Map<string, Method>([
+  m("noargs", "copy", "self", (a) => seqItems(a[0]).slice()),
+  m("onearg", "count", "self, value", (a) => seqItems(a[0]).filter((x) => pyEquals(x, a[1])).length),
+  m("clinic", "index", "self, value, start=0, stop=9223372036854775807", (a) => seqIndex(a, "list")),
+]);
+
+const TUPLE = new Map<string, Method>([
+  m("onearg", "count", "self, value", (a) => seqItems(a[0]).filter((x) => pyEquals(x, a[1])).length),
+  m("clinic", "index", "self, value, start=0, stop=9223372036854775807", (a) => seqIndex(a, "tuple")),
+]);
+
+// jinja2 sandbox _mutable_spec: MutableSequence and MutableMapping method names (set has no literal here)
+const MUTATING_LIST = new Set(["append", "clear", "pop", "reverse", "insert", "sort", "extend", "remove"]);
+const MUTATING_DICT = new Set(["clear", "pop", "popitem", "setdefault", "update"]);
+
+function typeOf(obj: Value): ["str" | "dict" | "list" | "tuple", Map<string, Method>] | null {
+  if (typeof obj === "string" || obj instanceof SpannedString) return ["str", STR];
+  if (obj instanceof DictView) return null;
+  if (Array.isArray(obj)) return ["list", LIST];
+  if (obj instanceof Tuple) return ["tuple", TUPLE];
+  if (obj instanceof Map || isPlainDict(obj)) return ["dict", DICT];
+  return null;
+}
+
+/** CPython's arity / keyword check for the method, with its wording. */
+function checkCall(type: string, name: string, meth: Method, call: CallArgs): void {
+  const params = meth.fn.sig.params.length - 1;
+  const required = meth.fn.sig.params.filter((p) => !p.hasDefault).length - 1;
+  const n = call.args.length;
+  const plural = (k: number): string => (k === 1 ? "argument" : "arguments");
+  if (meth.style === "kw") {
+    if (name === "format") return;
+    if (n > params) throw runtimeError("arguments", `${name}() takes at most ${params} ${plural(params)} (${n} given)`);
+    for (const k of call.kwargs.keys()) {
+      const i = meth.fn.sig.params.findIndex((p) => p.name === k);
+      if (i < 1) throw runtimeError("arguments", `'${k}' is an invalid keyword argument for ${name}()`);
+      if (i <= n) throw runtimeError("arguments", `argument for ${name}() given by name ('${k}') and position (${i})`);
+    }
+    return;
+  }
+  if (call.kwargs.size > 0) throw runtimeError("arguments", meth.style === "old" ? `${name}() takes no keyword arguments` : `${type}.${name}() takes no keyword arguments`);
+  switch (meth.style) {
+    case "noargs":
+      if (n > 0) throw runtimeError("arguments", `${type}.${name}() takes no arguments (${n} given)`);
+      return;
+    case "onearg":
+      if (n !== 1) throw runtimeError("arguments", `${type}.${name}() takes exactly one argument (${n} given)`);
+      return;
+    case "clinic":
+      if (n < required) throw runtimeError("arguments", `${name} expected at least ${required} ${plural(required)}, got ${n}`);
+      if (n > params) throw runtimeError("arguments", `${name} expected at most ${params} ${plural(params)}, got ${n}`);
+      return;
+    case "old":
+      if (n < required) throw runtimeError("arguments", `${name}() takes at least ${required} ${plural(required)} (${n} given)`);
+      if (n > params) throw runtimeError("arguments", `${name}() takes at most ${params} ${plural(params)} (${n} given)`);
+      return;
+  }
+}
+
+/** A method bound to its object; prints like CPython's, with a fixed address (Python's varies per run). */
+export class BoundMethod extends Callable {
+  readonly ownerType: string;
+  constructor(name: string, ownerType: string, invoke: (args: CallArgs, ctx: CallContext) => Value) {
+    super(name, invoke, "method");
+    this.ownerType = ownerType;
+  }
+  override toPyStr(): string {
+    // jinja2 wraps str.format in a plain function (sandbox wrap_str_format)
+    if (this.ownerType === "str" && (this.name === "format" || this.name === "format_map")) return `<function str.${this.name} at 0x000000000000>`;
+    return `<built-in method ${this.name} of ${this.ownerType} object at 0x000000000000>`;
+  }
+}
+
+/** The bound Python method `obj.name`, or undefined when the type has no such (non-mutating) method. */
+export function lookupMethod(obj: Value, name: string): Callable | undefined {
+  const t = typeOf(obj);
+  if (t === null) return undefined;
+  const meth = t[1].get(name);
+  if (meth === undefined) return undefined;
+  const [type] = t;
+  const target = obj instanceof SpannedString ? obj.text : obj;
+  return new BoundMethod(name, type, (call, ctx) => {
+    checkCall(type, name, meth, call);
+    return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
+  });
+}
+
+/** jinja2's modifies_known_mutable: would `obj.name` modify a list or dict (refused when immutable)? */
+export function isMutatingMethod(obj: Value, name: string): boolean {
+  if (Array.isArray(obj)) return !(obj instanceof DictView) && MUTATING_LIST.has(name);
+  if (obj instanceof Map || isPlainDict(obj)) return MUTATING_DICT.has(name);
+  return false;
+}
+
+/** The method names each type offers, for documentation and tests. */
+export const METHOD_NAMES: Readonly<Record<"str" | "dict" | "list" | "tuple", readonly string[]>> = {
+  str: [...STR.keys()],
+  dict: [...DICT.keys()],
+  list: [...LIST.keys()],
+  tuple: [...TUPLE.keys()],
+};

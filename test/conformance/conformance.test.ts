@@ -1,0 +1,100 @@
+// Every conformance case (one-file fixtures and real templates × conversations) rendered by spanja and
+// compared with the goldens Python wrote; one test per fixture area and per template. Also checks that
+// the committed goldens are what the Python reference generates today.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { allCases, formatMismatches, loadEngine, runCases, type Case, type Engine } from "../../conformance/compare.ts";
+import { GOLDENS, ROOT, readJson, type FixtureGolden } from "../../conformance/sources.ts";
+
+const cases = allCases();
+const units = new Map<string, Case[]>();
+for (const c of cases) {
+  const list = units.get(c.unit);
+  if (list) list.push(c);
+  else units.set(c.unit, [c]);
+}
+
+let engine: Engine | undefined;
+let engineError = "";
+beforeAll(async () => {
+  try {
+    engine = await loadEngine();
+  } catch (e) {
+    engineError = (e as Error).message;
+  }
+});
+
+describe("conformance with transformers' rendering (goldens from conformance/reference)", () => {
+  it("has cases", () => {
+    expect(units.size).toBeGreaterThan(10);
+  });
+  for (const [unit, list] of units) {
+    it(`${unit} (${list.length} cases)`, () => {
+      if (engine === undefined) throw new Error(`spanja engine unavailable: ${engineError}`);
+      const results = runCases(engine, list);
+      const failed = results.filter((r) => !r.pass);
+      if (failed.length > 0) {
+        throw new Error(`${failed.length} of ${list.length} cases differ from Python:\n${formatMismatches(results, 8)}`);
+      }
+    });
+  }
+});
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** The jinja2 version of python3 on this machine, or why it cannot be used. */
+function pythonJinja(): { version: string } | { reason: string } {
+  const r = spawnSync("python3", ["-c", "import jinja2; print(jinja2.__version__)"], { encoding: "utf8" });
+  if (r.error) return { reason: `python3 not runnable (${r.error.message})` };
+  if (r.status !== 0) return { reason: `python3 has no jinja2 (${r.stderr.trim().split("\n").pop()})` };
+  return { version: r.stdout.trim() };
+}
+
+describe("goldens", () => {
+  it("are what conformance/reference/generate.py writes today", (ctx) => {
+    const py = pythonJinja();
+    if ("reason" in py) {
+      console.warn(`skipping the golden staleness check: ${py.reason}`);
+      ctx.skip(py.reason);
+    }
+    const anyGolden = listFiles(GOLDENS).find((f) => f.startsWith("fixtures"));
+    const recorded = anyGolden ? readJson<FixtureGolden>(join(GOLDENS, anyGolden)).jinja2_version : undefined;
+    if ("version" in py && recorded !== undefined && py.version !== recorded) {
+      const reason = `goldens were written with jinja2 ${recorded}, this machine has ${py.version}`;
+      console.warn(`skipping the golden staleness check: ${reason}`);
+      ctx.skip(reason);
+    }
+    const out = mkdtempSync(join(tmpdir(), "spanja-goldens-"));
+    try {
+      const r = spawnSync("python3", [join(ROOT, "conformance/reference/generate.py"), "--out", out, "--quiet"], { encoding: "utf8" });
+      expect(r.status, `generate.py failed:\n${r.stderr}`).toBe(0);
+      const committed = listFiles(GOLDENS);
+      const fresh = listFiles(out);
+      const problems: string[] = [];
+      for (const f of fresh) if (!committed.includes(f)) problems.push(`missing: goldens/${f}`);
+      for (const f of committed) if (!fresh.includes(f)) problems.push(`no longer generated: goldens/${f}`);
+      for (const f of fresh) {
+        if (committed.includes(f) && !readFileSync(join(out, f)).equals(readFileSync(join(GOLDENS, f)))) problems.push(`differs: goldens/${f}`);
+      }
+      if (problems.length > 0) {
+        throw new Error(`goldens are stale; run npm run conformance:generate and review the diff:\n  ${problems.slice(0, 20).join("\n  ")}${problems.length > 20 ? `\n  … ${problems.length - 20} more` : ""}`);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

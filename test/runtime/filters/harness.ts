@@ -1,0 +1,63 @@
+// Test helper: a RenderState over the real filter, test and global tables, and a runner for the case
+// tables whose expected column expect.py fills in from python3 (Python's repr of the result, or
+// `!ErrorType: message`).
+import { expect, it } from "vitest";
+import { TemplateError } from "../../../src/errors.ts";
+import { DEFAULT_LIMITS, type Limits } from "../../../src/options.ts";
+import { callBuiltin } from "../../../src/runtime/args.ts";
+import { FILTERS } from "../../../src/runtime/filters/index.ts";
+import { GLOBALS } from "../../../src/runtime/globals.ts";
+import { pyRepr } from "../../../src/runtime/pystr.ts";
+import { RenderState } from "../../../src/runtime/state.ts";
+import { TESTS } from "../../../src/runtime/tests.ts";
+import type { Value } from "../../../src/runtime/value.ts";
+import { Output } from "../../../src/spans/output.ts";
+import { pyArgs } from "./pylit.ts";
+
+/** The clock expect.py pins (naive local time). */
+export const NOW = new Date(2026, 0, 5, 9, 7, 3, 123);
+
+/** A fresh render state with transformers' environment. */
+export function makeState(limits: Partial<Limits> = {}, now: Date = NOW): RenderState {
+  const env = { filters: FILTERS, tests: TESTS, limits: { ...DEFAULT_LIMITS, ...limits }, now: () => now, immutable: true };
+  return new RenderState(env, new Output(env.limits.maxOutputLength));
+}
+
+/** Applies a filter by name to Python-syntax arguments (the first is the operand). */
+export function applyFilter(name: string, src: string, state: RenderState = makeState()): Value {
+  const f = FILTERS.get(name);
+  if (f === undefined) throw new Error(`no filter ${name}`);
+  return callBuiltin(f, pyArgs(src), state);
+}
+
+/** Calls a global by name with Python-syntax arguments. */
+export function callGlobal(name: string, src: string, state: RenderState = makeState()): Value {
+  const g = GLOBALS.get(name);
+  if (g === undefined) throw new Error(`no global ${name}`);
+  return state.call(g, pyArgs(src));
+}
+
+/** Python's repr of the result, or `!Type: message` as expect.py writes errors (the type is not compared). */
+function outcome(run: () => Value): string {
+  try {
+    return pyRepr(run());
+  } catch (e) {
+    if (e instanceof TemplateError) return `!${e.detail}`;
+    throw e;
+  }
+}
+
+/** Strips the Python exception type from an expected error: `!TypeError: x` → `!x`. */
+function normalize(expected: string): string {
+  return expected.startsWith("!") ? "!" + expected.slice(expected.indexOf(": ") + 2) : expected;
+}
+
+/** One `it` per row: [name, python args, expected from python3]. */
+export function caseTable(kind: "filter" | "global", rows: readonly (readonly [string, string, string])[]): void {
+  for (const [name, src, expected] of rows) {
+    it(`${name}(${src}) → ${expected}`, () => {
+      const got = outcome(() => (kind === "filter" ? applyFilter(name, src) : callGlobal(name, src)));
+      expect(got).toBe(normalize(expected));
+    });
+  }
+}
