@@ -24,5 +24,9 @@ export const DEMO_MESSAGES: Value = [
   { role: "tool", content: '{"temp_c": 18, "sky": "cloudy"}' },
   { role: "assistant", reasoning_content: "18°C and cloudy. Answer briefly.", content: "It is 18 °C and cloudy in Paris. ☁️" },
   { role: "user", content: "Merci ! Et à Tokyo ?" },
-  { role: "assistant", content: "I would need to check the weather in Tokyo (東京) too." },
+  {
+    role: "assistant",
+    reasoning_content: "Tokyo was not looked up yet; say so instead of guessing.",
+    content: "I would need to check the weather in Tokyo (東京) too.",
+  },
 ];

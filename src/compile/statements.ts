@@ -70,8 +70,10 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       const body = compileBody(node.body, inner(cx));
       const assign = compileAssign(node.target, cx);
       const filter = node.filter ? compileFilterChain(node.filter, cx) : null;
-      return located(cx, node.loc, (f: Frame) => {
-        const captured = capture(f, childFrame(f), body);
+      return located(cx, node.loc, (f: Frame): Signal => {
+        const [captured, sig] = captureWithSignal(f, childFrame(f), body);
+        // a loop control inside the block leaves it at once, as the inlined Python code does
+        if (sig !== NEXT) return sig;
         assign(f, filter ? filter(f, captured) : captured);
         return NEXT;
       });
@@ -79,8 +81,10 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
     case "FilterBlock": {
       const body = compileBody(node.body, inner(cx));
       const filter = compileFilterChain(node.filter, cx);
-      return located(cx, node.loc, (f: Frame) => {
-        emit(f, filter(f, capture(f, childFrame(f), body)));
+      return located(cx, node.loc, (f: Frame): Signal => {
+        const [captured, sig] = captureWithSignal(f, childFrame(f), body);
+        if (sig !== NEXT) return sig;
+        emit(f, filter(f, captured));
         return NEXT;
       });
     }
@@ -146,15 +150,20 @@ function emit(f: Frame, v: Value): void {
 
 /** Runs body into a capture buffer; the result is a str, or a SpannedString when it holds spans. */
 function capture(f: Frame, inner: Frame, body: Exec): Value {
+  return captureWithSignal(f, inner, body)[0];
+}
+
+function captureWithSignal(f: Frame, inner: Frame, body: Exec): [Value, Signal] {
   const out = f.state.out;
   out.pushCapture();
   let c;
+  let sig: Signal;
   try {
-    body(inner);
+    sig = body(inner);
   } finally {
     c = out.popCapture();
   }
-  return c.spans.length > 0 ? new SpannedString(c.text, c.spans) : c.text;
+  return [c.spans.length > 0 ? new SpannedString(c.text, c.spans) : c.text, sig];
 }
 
 /** A filter chain whose innermost operand is block output (filter blocks, `{% set x | f %}`). */
