@@ -3,7 +3,7 @@
 import type * as ast from "../syntax/ast.ts";
 import { TemplateAssertionError, TemplateError, TemplateRuntimeError, runtimeError } from "../errors.ts";
 import { binaryOp, compareValues, contains, pyEquals, unaryOp } from "../runtime/ops.ts";
-import { getAttr, getItem } from "../runtime/sandbox.ts";
+import { callAttr, getAttr, getItem } from "../runtime/sandbox.ts";
 import { iterate, sliceValue } from "../runtime/sequences.ts";
 import { callBuiltin } from "../runtime/args.ts";
 import {
@@ -22,7 +22,7 @@ import {
   type Value,
 } from "../runtime/value.ts";
 import { resolve, type Frame } from "./scope.ts";
-import { located, type CompileContext } from "./locate.ts";
+import { at, toTemplateError, type CompileContext } from "./locate.ts";
 
 /** A compiled expression. */
 export type Eval = (f: Frame) => Value;
@@ -58,7 +58,16 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       const obj = compileExpr(node.object, cx);
       const attr = node.attr;
       const immutable = cx.options.immutable;
-      return located(cx, node.loc, (f) => getAttr(plain(f, obj(f)), attr, immutable));
+      const { loc } = node;
+      const { source } = cx;
+      // try/catch inline rather than through `at`: this is the hottest node of real templates
+      return (f) => {
+        try {
+          return getAttr(plain(f, obj(f)), attr, immutable);
+        } catch (e) {
+          throw toTemplateError(e, loc, source);
+        }
+      };
     }
     case "GetItem": {
       const obj = compileExpr(node.object, cx);
@@ -68,22 +77,37 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
         const start = s.start ? compileExpr(s.start, cx) : null;
         const stop = s.stop ? compileExpr(s.stop, cx) : null;
         const step = s.step ? compileExpr(s.step, cx) : null;
-        return located(cx, node.loc, (f) => {
+        return at(cx, node.loc, (f) => {
           const o = plain(f, obj(f));
           if (o instanceof Undefined) throw undefinedError(o);
           return sliceValue(o, start ? start(f) : null, stop ? stop(f) : null, step ? step(f) : null);
         });
       }
       const index = compileExpr(node.index, cx);
-      return located(cx, node.loc, (f) => getItem(plain(f, obj(f)), plain(f, index(f)), immutable));
+      return at(cx, node.loc, (f) => getItem(plain(f, obj(f)), plain(f, index(f)), immutable));
     }
     case "Slice":
       throw runtimeError("syntax", "slice outside a subscript");
     case "Call": {
-      const callee = compileExpr(node.callee, cx);
       const args = compileArgs(node, cx);
       const loc = node.loc;
-      return located(cx, loc, (f) => {
+      if (node.callee.kind === "GetAttr") {
+        // `obj.method(...)`: no bound method is built for str/list/dict methods
+        const obj = compileExpr(node.callee.object, cx);
+        const name = node.callee.attr;
+        const immutable = cx.options.immutable;
+        const { source } = cx;
+        return (f) => {
+          const o = plain(f, obj(f));
+          try {
+            return callAttr(o, name, args(f), f.state, immutable);
+          } catch (e) {
+            throw toTemplateError(e, loc, source);
+          }
+        };
+      }
+      const callee = compileExpr(node.callee, cx);
+      return at(cx, loc, (f) => {
         const c = callee(f);
         try {
           return f.state.call(c, args(f));
@@ -105,7 +129,7 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       const operand = compileExpr(node.node, cx);
       const name = node.name;
       const args = compileArgs(node, cx);
-      return located(cx, node.loc, (f) => {
+      return at(cx, node.loc, (f) => {
         const t = f.state.env.tests.get(name);
         if (t === undefined) throw new TemplateRuntimeError("unknown-test", `No test named '${name}' found.`);
         const a = args(f);
@@ -117,7 +141,7 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       const operand = compileExpr(node.operand, cx);
       if (node.op === "not") return (f) => !truthy(operand(f));
       const op = node.op;
-      return located(cx, node.loc, (f) => unaryOp(op, plain(f, operand(f))));
+      return at(cx, node.loc, (f) => unaryOp(op, plain(f, operand(f))));
     }
     case "BinOp": {
       const left = compileExpr(node.left, cx);
@@ -136,7 +160,7 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
         case "+":
         case "~": {
           const op = node.op;
-          return located(cx, node.loc, (f) => {
+          return at(cx, node.loc, (f) => {
             const l = left(f);
             const r = right(f);
             // concatenated output keeps its spans: `'<|im_start|>' + render_turn()`
@@ -148,22 +172,47 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
         }
         default: {
           const op = node.op;
-          return located(cx, node.loc, (f) => binaryOp(op, plain(f, left(f)), plain(f, right(f)), f.state));
+          const { loc } = node;
+          const { source } = cx;
+          return (f) => {
+            try {
+              return binaryOp(op, plain(f, left(f)), plain(f, right(f)), f.state);
+            } catch (e) {
+              throw toTemplateError(e, loc, source);
+            }
+          };
         }
       }
     }
     case "Compare": {
       const first = compileExpr(node.left, cx);
+      const { loc } = node;
+      const { source } = cx;
+      if (node.ops.length === 1) {
+        const { op } = node.ops[0];
+        const right = compileExpr(node.ops[0].right, cx);
+        return (f) => {
+          try {
+            return compareOne(op, plain(f, first(f)), plain(f, right(f)));
+          } catch (e) {
+            throw toTemplateError(e, loc, source);
+          }
+        };
+      }
       const ops = node.ops.map((o) => ({ op: o.op, right: compileExpr(o.right, cx) }));
-      return located(cx, node.loc, (f) => {
-        let l = plain(f, first(f));
-        for (const { op, right } of ops) {
-          const r = plain(f, right(f));
-          if (!compareOne(op, l, r)) return false;
-          l = r;
+      return (f) => {
+        try {
+          let l = plain(f, first(f));
+          for (const { op, right } of ops) {
+            const r = plain(f, right(f));
+            if (!compareOne(op, l, r)) return false;
+            l = r;
+          }
+          return true;
+        } catch (e) {
+          throw toTemplateError(e, loc, source);
         }
-        return true;
-      });
+      };
     }
     case "CondExpr": {
       const soft = { ...cx, soft: true };
@@ -216,6 +265,9 @@ export function plain(f: Frame, v: Value): Value {
   return v;
 }
 
+/** Shared by calls without keyword arguments; never written (a call block copies before adding caller). */
+const NO_KWARGS: Map<string, Value> = new Map();
+
 type ArgsNode = ast.Args & { loc: ast.Call["loc"] };
 
 /** Compiles positional, keyword, *args and **kwargs into one closure producing CallArgs. */
@@ -225,8 +277,12 @@ export function compileArgs(node: ArgsNode, cx: CompileContext): (f: Frame) => C
   const star = node.starArgs ? compileExpr(node.starArgs, cx) : null;
   const starKw = node.starKwargs ? compileExpr(node.starKwargs, cx) : null;
   if (!star && !starKw && kwargs.length === 0) {
-    if (args.length === 0) return () => ({ args: [], kwargs: new Map() });
-    return (f) => ({ args: args.map((a) => a(f)), kwargs: new Map() });
+    if (args.length === 0) return () => ({ args: [], kwargs: NO_KWARGS });
+    if (args.length === 1) {
+      const a0 = args[0];
+      return (f) => ({ args: [a0(f)], kwargs: NO_KWARGS });
+    }
+    return (f) => ({ args: args.map((a) => a(f)), kwargs: NO_KWARGS });
   }
   return (f) => {
     const a = args.map((e) => e(f));
@@ -250,7 +306,7 @@ export function compileFilter(node: ast.Filter, operand: Eval, cx: CompileContex
   checkKnown(node, cx);
   const name = node.name;
   const args = compileArgs(node, cx);
-  return located(cx, node.loc, (f) => {
+  return at(cx, node.loc, (f) => {
     const flt = f.state.env.filters.get(name);
     if (flt === undefined) throw new TemplateRuntimeError("unknown-filter", `No filter named '${name}' found.`);
     const v = plain(f, operand(f));

@@ -27,7 +27,19 @@ export function toTemplateError(e: unknown, loc: Loc | undefined, source: Source
   return err;
 }
 
-/** Wraps a closure so that errors it raises carry loc. */
+/** Wraps a one-argument closure (the common case: an Eval or Exec) so that its errors carry loc. */
+export function at<A, R>(cx: CompileContext, loc: Loc, fn: (a: A) => R): (a: A) => R {
+  const source = cx.source;
+  return (a) => {
+    try {
+      return fn(a);
+    } catch (e) {
+      throw toTemplateError(e, loc, source);
+    }
+  };
+}
+
+/** Wraps a closure of any arity so that errors it raises carry loc. */
 export function located<A extends unknown[], R>(cx: CompileContext, loc: Loc, fn: (...a: A) => R): (...a: A) => R {
   const source = cx.source;
   return (...a) => {

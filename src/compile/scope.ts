@@ -4,24 +4,36 @@
 import type { RenderState } from "../runtime/state.ts";
 import { Undefined, type PlainDict, type Value } from "../runtime/value.ts";
 
-/** One level of variables. `vars` is created on first assignment. */
+/** One level of variables: a few bindings each, so parallel arrays beat a Map. */
 export class Scope {
   readonly parent: Scope | null;
-  private vars: Map<string, Value> | null = null;
+  private names: string[] | null = null;
+  private values: Value[] | null = null;
 
   constructor(parent: Scope | null) {
     this.parent = parent;
   }
 
   set(name: string, value: Value): void {
-    (this.vars ??= new Map()).set(name, value);
+    if (this.names === null || this.values === null) {
+      this.names = [name];
+      this.values = [value];
+      return;
+    }
+    const i = this.names.indexOf(name);
+    if (i === -1) {
+      this.names.push(name);
+      this.values.push(value);
+    } else this.values[i] = value;
   }
 
   /** The value bound in this scope or an enclosing one, or undefined. */
   lookup(name: string): Value | undefined {
     for (let s: Scope | null = this; s !== null; s = s.parent) {
-      const v = s.vars?.get(name);
-      if (v !== undefined) return v;
+      if (s.names !== null) {
+        const i = s.names.indexOf(name);
+        if (i !== -1) return (s.values as Value[])[i];
+      }
     }
     return undefined;
   }

@@ -8,7 +8,7 @@ import { pyStr } from "../runtime/pystr.ts";
 import { iterate } from "../runtime/sequences.ts";
 import { Callable, Namespace, SpannedString, Tuple, truthy, type CallArgs, type Value } from "../runtime/value.ts";
 import { compileArgs, compileExpr, compileFilter, plain, type Eval } from "./expressions.ts";
-import { located, toTemplateError, type CompileContext } from "./locate.ts";
+import { at, located, toTemplateError, type CompileContext } from "./locate.ts";
 import { Scope, childFrame, resolve, type Frame } from "./scope.ts";
 
 export const NEXT = 0;
@@ -35,18 +35,25 @@ export function compileBody(body: readonly ast.Stmt[], cx: CompileContext): Exec
 function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
   switch (node.kind) {
     case "Text": {
+      // only the output limit can fail here; the enclosing statement gives the place
       const text = node.value;
-      return located(cx, node.loc, (f: Frame) => {
+      return (f: Frame) => {
         f.state.out.write(text);
         return NEXT;
-      });
+      };
     }
     case "Output": {
       const expr = compileExpr(node.expr, cx);
-      return located(cx, node.loc, (f: Frame) => {
-        emit(f, expr(f));
+      const { loc } = node;
+      const { source } = cx;
+      return (f: Frame) => {
+        try {
+          emit(f, expr(f));
+        } catch (e) {
+          throw toTemplateError(e, loc, source);
+        }
         return NEXT;
-      });
+      };
     }
     case "If": {
       // jinja2 compiles if-branches in a "soft" frame: unknown filters there fail only when run
@@ -70,7 +77,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       const body = compileBody(node.body, inner(cx));
       const assign = compileAssign(node.target, cx);
       const filter = node.filter ? compileFilterChain(node.filter, cx) : null;
-      return located(cx, node.loc, (f: Frame): Signal => {
+      return at(cx, node.loc, (f: Frame): Signal => {
         const [captured, sig] = captureWithSignal(f, childFrame(f), body);
         // a loop control inside the block leaves it at once, as the inlined Python code does
         if (sig !== NEXT) return sig;
@@ -81,7 +88,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
     case "FilterBlock": {
       const body = compileBody(node.body, inner(cx));
       const filter = compileFilterChain(node.filter, cx);
-      return located(cx, node.loc, (f: Frame): Signal => {
+      return at(cx, node.loc, (f: Frame): Signal => {
         const [captured, sig] = captureWithSignal(f, childFrame(f), body);
         if (sig !== NEXT) return sig;
         emit(f, filter(f, captured));
@@ -100,10 +107,10 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       const callee = compileExpr(node.call.callee, cx);
       const args = compileArgs(node.call, cx);
       const makeCaller = compileMacro("caller", node.params, node.body, cx, node.loc);
-      return located(cx, node.loc, (f: Frame) => {
+      return at(cx, node.loc, (f: Frame) => {
         const a = args(f);
-        a.kwargs.set("caller", makeCaller(f));
-        emit(f, f.state.call(callee(f), a));
+        const kwargs = new Map(a.kwargs).set("caller", makeCaller(f));
+        emit(f, f.state.call(callee(f), { args: a.args, kwargs }));
         return NEXT;
       });
     }
@@ -261,7 +268,7 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
     }
   };
 
-  return located(cx, loopLoc, (f: Frame): Signal => {
+  return at(cx, loopLoc, (f: Frame): Signal => {
     const iterable = iter(f);
     // jinja2 renders a recursive loop as a function into a buffer: transformers' arithmetic sees it so
     if (recursive) f.state.out.openBuffer();

@@ -74,6 +74,20 @@ export function signature(name: string, spec: string): Signature {
  */
 export function bind(sig: Signature, call: CallArgs): Value[] {
   const { params } = sig;
+  // fast path: positional arguments only, no *args / **kwargs in the signature
+  if (call.kwargs.size === 0 && !sig.varargs && !sig.varkw && call.args.length <= params.length) {
+    const out = call.args.slice();
+    for (let i = out.length; i < params.length; i++) {
+      if (!params[i].hasDefault) return bindSlow(sig, call);
+      out.push(params[i].default as Value);
+    }
+    return out;
+  }
+  return bindSlow(sig, call);
+}
+
+function bindSlow(sig: Signature, call: CallArgs): Value[] {
+  const { params } = sig;
   const out: Value[] = new Array(params.length);
   const filled: boolean[] = new Array(params.length).fill(false);
   const nPos = call.args.length;

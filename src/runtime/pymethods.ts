@@ -16,7 +16,7 @@ import { pyCapitalize, pyCasefold, pyIsIdentifier, pyIsLower, pyIsTitle, pyIsUpp
 import { strFormat, type FieldAccess } from "./pyformat.ts";
 import { pyRepr } from "./pystr.ts";
 import { DictView, iterate, typeNameOf } from "./sequences.ts";
-import { cpLength } from "./strings.ts";
+import { cpFind, cpFindLast, cpLength } from "./strings.ts";
 import {
   adjust,
   affixMatch,
@@ -166,12 +166,12 @@ const STR = new Map<string, Method>([
   m("onearg", "removeprefix", "self, prefix", (a) => {
     const s = selfText(a);
     const p = mustStr(a[1], "removeprefix() argument must be str");
-    return p !== "" && s.startsWith(p) ? s.slice(p.length) : s;
+    return p !== "" && cpFind(s, p) === 0 ? s.slice(p.length) : s;
   }),
   m("onearg", "removesuffix", "self, suffix", (a) => {
     const s = selfText(a);
     const p = mustStr(a[1], "removesuffix() argument must be str");
-    return p !== "" && s.endsWith(p) ? s.slice(0, s.length - p.length) : s;
+    return p !== "" && s.length >= p.length && cpFindLast(s, p) === s.length - p.length ? s.slice(0, s.length - p.length) : s;
   }),
   m("clinic", "replace", "self, old, new, count=-1", replace),
   m("old", "rfind", "self, sub, start=None, end=None", (a) => search(a, "rfind")),
@@ -312,6 +312,20 @@ export function lookupMethod(obj: Value, name: string): Callable | undefined {
     checkCall(type, name, meth, call);
     return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
   });
+}
+
+/**
+ * Calls `obj.name(...)` without building a bound method (the hot path of `s.strip()` in templates);
+ * undefined when obj's type has no such method, so the caller falls back to the attribute protocol.
+ */
+export function callMethod(obj: Value, name: string, call: CallArgs, ctx: CallContext): Value | undefined {
+  const t = typeOf(obj);
+  if (t === null) return undefined;
+  const meth = t[1].get(name);
+  if (meth === undefined) return undefined;
+  checkCall(t[0], name, meth, call);
+  const target = obj instanceof SpannedString ? obj.text : obj;
+  return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
 }
 
 /** jinja2's modifies_known_mutable: would `obj.name` modify a list or dict (refused when immutable)? */

@@ -2,7 +2,7 @@
 // own data properties of plain objects, Map entries, array indexes, registered Python methods and the
 // attributes runtime objects expose; never a prototype, constructor or unregistered host function.
 // Mirrors jinja2's SandboxedEnvironment.getattr / getitem and ImmutableSandboxedEnvironment.
-import { isMutatingMethod, lookupMethod } from "./pymethods.ts";
+import { callMethod, isMutatingMethod, lookupMethod } from "./pymethods.ts";
 import { pyRepr } from "./pystr.ts";
 import { cpAt } from "./strings.ts";
 import {
@@ -15,6 +15,8 @@ import {
   isPlainDict,
   typeRepr,
   undefinedError,
+  type CallArgs,
+  type CallContext,
   type Value,
 } from "./value.ts";
 
@@ -69,14 +71,40 @@ function intIndex(key: Value): number | undefined {
   return undefined;
 }
 
+/** Every attribute a Python dict has besides dunders: only these names can shadow a key. */
+const DICT_ATTRS = new Set(["clear", "copy", "fromkeys", "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values"]);
+
 /** jinja2 `obj.name`: the Python attribute first, then the item. */
 export function getAttr(obj: Value, name: string, immutable = true): Value {
+  // hot path: `message.content` on the caller's plain objects
+  if (typeof obj === "object" && obj !== null && !Array.isArray(obj) && name.charCodeAt(0) !== 95 && !DICT_ATTRS.has(name)) {
+    const proto = Object.getPrototypeOf(obj);
+    if (proto === Object.prototype || proto === null) {
+      if (Object.hasOwn(obj, name)) {
+        const v = (obj as Record<string, unknown>)[name];
+        if (v !== undefined) return v as Value;
+      }
+      return new Undefined(name, "dict object");
+    }
+  }
   if (obj instanceof Undefined || obj === undefined) throw undefinedError(obj ?? new Undefined());
   const attr = pythonAttr(obj, name, immutable);
   if (attr !== undefined) return attr;
   const item = pythonItem(obj, name);
   if (item !== undefined) return item;
   return new Undefined(name, typeRepr(obj));
+}
+
+/**
+ * `obj.name(args)`: the same policy as getAttr then a call, without allocating a bound method when the
+ * attribute is a registered Python method of a str, list, tuple or dict.
+ */
+export function callAttr(obj: Value, name: string, args: CallArgs, ctx: CallContext & { call(c: Value, a: CallArgs): Value }, immutable = true): Value {
+  if (name.charCodeAt(0) !== 95 && !(immutable && isMutatingMethod(obj, name)) && !(obj instanceof PyObject) && !(obj instanceof NamedTuple)) {
+    const r = callMethod(obj, name, args, ctx);
+    if (r !== undefined) return r;
+  }
+  return ctx.call(getAttr(obj, name, immutable), args);
 }
 
 /** jinja2 `obj[key]`: the item first, then (for str keys) the Python attribute. */

@@ -5,7 +5,7 @@ import { isAlphaCp, isDecimalCp, isDigitCp, isLineBreak, isNumericCp, isPySpace 
 import type { LengthCheck } from "./pyformat.ts";
 import { iterate, typeNameOf } from "./sequences.ts";
 import { RenderState } from "./state.ts";
-import { cpLength, hasSurrogates } from "./strings.ts";
+import { cpFind, cpFindLast, cpLength, hasSurrogates } from "./strings.ts";
 import { SpannedString, Tuple, type CallContext, type Value } from "./value.ts";
 
 type Ctx = CallContext;
@@ -96,6 +96,21 @@ export function stripSet(v: Value, name: string): ((c: string) => boolean) {
 }
 
 export function strip(s: string, chars: Value, name: string, left: boolean, right: boolean): string {
+  // fast path: whitespace, or a set of BMP characters, can be scanned per UTF-16 unit (a surrogate half
+  // never matches) and sliced once
+  const set = chars === null ? null : text(chars);
+  if (chars === null || (set !== null && !/[\uD800-\uDFFF]/.test(set))) {
+    let i = 0;
+    let j = s.length;
+    if (set === null) {
+      if (left) while (i < j && isPySpace(s.charCodeAt(i))) i++;
+      if (right) while (j > i && isPySpace(s.charCodeAt(j - 1))) j--;
+    } else {
+      if (left) while (i < j && set.includes(s[i])) i++;
+      if (right) while (j > i && set.includes(s[j - 1])) j--;
+    }
+    return i === 0 && j === s.length ? s : s.slice(i, j);
+  }
   const inSet = stripSet(chars, name);
   const cps = Array.from(s);
   let i = 0;
@@ -144,7 +159,7 @@ export function split(s: string, sepV: Value, maxV: Value, fromRight: boolean): 
   if (!fromRight) {
     let i = 0;
     while (max-- > 0) {
-      const k = s.indexOf(sep, i);
+      const k = cpFind(s, sep, i);
       if (k === -1) break;
       out.push(s.slice(i, k));
       i = k + sep.length;
@@ -154,7 +169,7 @@ export function split(s: string, sepV: Value, maxV: Value, fromRight: boolean): 
   }
   let end = s.length;
   while (max-- > 0 && end >= sep.length) {
-    const k = s.lastIndexOf(sep, end - sep.length);
+    const k = cpFindLast(s, sep, end - sep.length);
     if (k === -1) break;
     out.push(s.slice(k + sep.length, end));
     end = k;
@@ -206,10 +221,10 @@ export function search(a: Value[], kind: "find" | "rfind" | "count"): number {
   if (kind === "count") {
     if (sub === "") return cpLength(hay) + 1;
     let n = 0;
-    for (let k = hay.indexOf(sub); k !== -1; k = hay.indexOf(sub, k + sub.length)) n++;
+    for (let k = cpFind(hay, sub); k !== -1; k = cpFind(hay, sub, k + sub.length)) n++;
     return n;
   }
-  const k = kind === "find" ? hay.indexOf(sub) : hay.lastIndexOf(sub);
+  const k = kind === "find" ? cpFind(hay, sub) : cpFindLast(hay, sub);
   return k === -1 ? -1 : t.at(start, hay, k);
 }
 
@@ -257,7 +272,7 @@ export function partition(a: Value[], fromRight: boolean): Tuple {
   const s = selfText(a);
   const sep = mustStr(a[1]);
   if (sep === "") throw runtimeError("type", "empty separator");
-  const k = fromRight ? s.lastIndexOf(sep) : s.indexOf(sep);
+  const k = fromRight ? cpFindLast(s, sep) : cpFind(s, sep);
   if (k === -1) return new Tuple(fromRight ? ["", "", s] : [s, "", ""]);
   return new Tuple([s.slice(0, k), sep, s.slice(k + sep.length)]);
 }
