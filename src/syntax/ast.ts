@@ -186,6 +186,8 @@ export interface Const {
   kind: "Const";
   value: string | number | boolean | null;
   isFloat: boolean;
+  /** An integer literal beyond Number.MAX_SAFE_INTEGER, exactly (Python ints are unbounded); `value` is the nearest double. */
+  bigint?: bigint;
   loc: Loc;
 }
 

@@ -135,14 +135,12 @@ const CLOSERS = new Map([
 // Python's str.isidentifier(), which jinja2 applies to every name it lexes.
 const IDENTIFIER = /^[\p{XID_Start}_][\p{XID_Continue}]*$/u;
 
-/** Python's int(s.replace("_", ""), 0). Beyond 2**53 the value is rounded (JS numbers). */
-function parseInteger(image: string): number {
+/** Python's int(s.replace("_", ""), 0): a number, or a bigint beyond Number.MAX_SAFE_INTEGER. */
+export function parseInteger(image: string): number | bigint {
   const s = image.replaceAll("_", "");
   const prefix = s.slice(0, 2).toLowerCase();
-  if (prefix === "0b") return parseInt(s.slice(2), 2);
-  if (prefix === "0o") return parseInt(s.slice(2), 8);
-  if (prefix === "0x") return parseInt(s.slice(2), 16);
-  return Number(s);
+  const n = prefix === "0b" ? parseInt(s.slice(2), 2) : prefix === "0o" ? parseInt(s.slice(2), 8) : prefix === "0x" ? parseInt(s.slice(2), 16) : Number(s);
+  return Number.isSafeInteger(n) ? n : BigInt(prefix === "0b" || prefix === "0o" || prefix === "0x" ? prefix + s.slice(2) : s);
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {

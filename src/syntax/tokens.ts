@@ -1,6 +1,6 @@
-// Chevrotain token types and the lexer modes (text, `{{ }}`, `{% %}`, inside brackets), mirroring jinja2's lexer.py.
-// Knows nothing of the AST; the parser and lexer.ts import these. The only other file that imports chevrotain is parser.ts.
-import { createToken, Lexer, type CustomPatternMatcherReturn, type IMultiModeLexerDefinition, type IToken, type TokenType } from "chevrotain";
+// Chevrotain token types and the lexer modes (text, `{{ }}`, `{% %}`, inside brackets), mirroring jinja2's lexer.py,
+// and how jinja2's messages name tokens. Knows nothing of the AST; lexer.ts and the parser import these.
+import { createToken, Lexer, type CustomPatternMatcherReturn, type IMultiModeLexerDefinition, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 
 /** Python's whitespace (`str.isspace`, and `\s` of the `re` module): JS `\s` without U+FEFF, plus U+001C–U+001F and U+0085. */
 export const PY_WHITESPACE = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
@@ -151,9 +151,9 @@ export const Integer = createToken({ name: "Integer", pattern: /0[bB](?:_?[01])+
 export const StringLit = createToken({ name: "String", pattern: /'[^'\\]*(?:\\[\s\S][^'\\]*)*'|"[^"\\]*(?:\\[\s\S][^"\\]*)*"/, line_breaks: true, label: "string" });
 
 /** Operator categories, so the grammar can say "a comparison operator" once. */
-export const CompareOp = createToken({ name: "CompareOp", pattern: Lexer.NA, label: "comparison operator" });
-export const AddOp = createToken({ name: "AddOp", pattern: Lexer.NA, label: "'+' or '-'" });
-export const MulOp = createToken({ name: "MulOp", pattern: Lexer.NA, label: "'*', '/', '//' or '%'" });
+export const CompareOp = createToken({ name: "CompareOp", pattern: Lexer.NA, label: "('==' | '!=' | '<' | '<=' | '>' | '>=')" });
+export const AddOp = createToken({ name: "AddOp", pattern: Lexer.NA, label: "('+' | '-')" });
+export const MulOp = createToken({ name: "MulOp", pattern: Lexer.NA, label: "('*' | '/' | '//' | '%')" });
 
 function op(name: string, image: string, extra: { categories?: TokenType[]; push_mode?: string; pop_mode?: boolean } = {}): TokenType {
   return createToken({ name, pattern: image, label: `'${image}'`, ...extra });
@@ -288,6 +288,29 @@ export function describeToken(token: IToken): string {
   if (type === Name || KEYWORDS.get(token.image) === type) return token.image;
   if (typeof type.PATTERN === "string") return type.PATTERN;
   return describeType(type);
+}
+
+/** chevrotain's parse errors in jinja2's words; an OR's ERR_MSG "expect:X" reads as a failed expect of X. */
+export const ERROR_MESSAGES: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => expectedMessage(describeType(expected), actual),
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => unexpectedMessage(firstRedundant),
+  buildNoViableAltMessage: ({ actual, customUserDescription }) =>
+    customUserDescription === undefined ? unexpectedMessage(actual[0])
+    : customUserDescription.startsWith("expect:") ? expectedMessage(customUserDescription.slice(7), actual[0])
+    : customUserDescription,
+  buildEarlyExitMessage: ({ actual }) => unexpectedMessage(actual[0]),
+};
+
+/** jinja2 TokenStream.expect's two messages. */
+export function expectedMessage(expected: string, actual: IToken): string {
+  return actual.tokenType.name === "EOF"
+    ? `unexpected end of template, expected '${expected}'.`
+    : `expected token '${expected}', got '${describeToken(actual)}'`;
+}
+
+/** jinja2 parse_primary's message. */
+export function unexpectedMessage(actual: IToken): string {
+  return `unexpected '${describeToken(actual)}'`;
 }
 
 /** The whitespace-control sign of a tag-start token (`{%-` → "-"). */

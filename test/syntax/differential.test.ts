@@ -52,7 +52,7 @@ function compare(templates: string[], options: SyntaxOptions): string[] {
 // ---- generators ----
 
 const names = fc.constantFrom("x", "y", "loop", "ns", "messages", "if", "in", "is", "not", "and", "or", "else", "true", "None", "recursive", "call", "filter", "set", "_a1", "é");
-const numbers = fc.constantFrom("0", "1", "42", "1_000", "0x1F", "0b101", "0o17", "1.5", "1e3", "2.5E-3", "1_0.0_1", "007", "00");
+const numbers = fc.constantFrom("0", "1", "42", "1_000", "0x1F", "0b101", "0o17", "1.5", "1e3", "2.5E-3", "1_0.0_1", "007", "00", "9007199254740993", "0x1FFFFFFFFFFFFFFFF", "1e400");
 const strings = fc.constantFrom("'a'", '"b"', "'it''s'", "'\\n\\t'", "'\\x41\\u00e9'", "'\\d'", "'}}'", "'%}'", "\"{{ x }}\"", "'é\\é'", "'a' 'b'");
 const atom = fc.oneof(names, numbers, strings);
 

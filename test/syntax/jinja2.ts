@@ -17,10 +17,10 @@ function fmtFloat(v: number): string {
   return v.toExponential(16).replace(/e([+-])(\d)$/, "e$10$2");
 }
 
-function constant(v: string | number | boolean | null, isFloat: boolean): string {
+function constant(v: string | number | boolean | null, isFloat: boolean, big: bigint | undefined): string {
   if (v === null) return "None";
   if (typeof v === "boolean") return v ? "True" : "False";
-  if (typeof v === "number") return isFloat ? "F:" + fmtFloat(v) : "I:" + String(v);
+  if (typeof v === "number") return isFloat ? "F:" + fmtFloat(v) : "I:" + String(big ?? v);
   return "S:" + asciiJson(v);
 }
 
@@ -42,7 +42,7 @@ export function expr(n: Expr | null): string {
   if (n === null) return "_";
   switch (n.kind) {
     case "Name": return "N:" + n.name;
-    case "Const": return constant(n.value, n.isFloat);
+    case "Const": return constant(n.value, n.isFloat, n.bigint);
     case "List": case "Tuple": return `${n.kind}(${n.items.map(expr).join(", ")})`;
     case "Dict": return `Dict(${n.keys.map((k, i) => `${expr(k)}: ${expr(n.values[i])}`).join(", ")})`;
     case "GetAttr": return `Attr(${expr(n.object)}, ${n.attr})`;
