@@ -40,8 +40,15 @@ export interface EngineTemplate {
   renderWithSpans(context: object): { text: string; spans: EngineSpan[]; warnings?: unknown };
 }
 
+/** What the ids/masks harness needs from spanja's ChatTokenizer (conformance/masks/harness.ts). */
+export interface EngineChatTokenizer {
+  applyChatTemplate(conversation: unknown, options: Record<string, unknown>): unknown;
+}
+
 export interface Engine {
   Template: new (source: string, options?: EngineOptions) => EngineTemplate;
+  /** Needed for the ids/masks cases only. */
+  ChatTokenizer?: { fromJSON(tokenizerJson: object, tokenizerConfig: object): EngineChatTokenizer };
 }
 
 /** Imports the real engine; the specifier is computed so the harness type-checks before src/index.ts exists. */
@@ -176,7 +183,8 @@ export type Outcome =
   | { ok: true; text: string; spans: CpSpan[] }
   | { ok: false; name: string; kind: string | undefined; detail: string | undefined; templateError: boolean; message: string };
 
-function failure(e: unknown): Outcome {
+/** An engine throw as an Outcome (class name, kind, detail). */
+export function failure(e: unknown): Outcome {
   if (e instanceof Error) {
     const rec = e as Error & { kind?: unknown; detail?: unknown };
     const templateError = typeof rec.kind === "string" && typeof rec.detail === "string";
@@ -247,7 +255,8 @@ export function familyMatches(expected: GoldenError, got: Outcome): boolean {
   if (got.ok || !got.templateError) return false;
   switch (errorFamily(expected.type)) {
     case "syntax":
-      return got.name === "TemplateSyntaxError";
+      // TemplateAssertionError (an unknown filter or test at compile time) is its own class in both
+      return got.name === expected.type;
     case "undefined":
       return got.name === "UndefinedError";
     case "security":
@@ -261,13 +270,25 @@ export function familyMatches(expected: GoldenError, got: Outcome): boolean {
   }
 }
 
+/** The part of a case a result report needs (render cases and ids/masks cases). */
+export interface ReportedCase {
+  id: string;
+  unit: string;
+  group: string;
+  golden: { error: GoldenError | null };
+}
+
 export interface CaseResult {
-  case: Case;
+  case: ReportedCase;
   outcome: Outcome;
   /** Text equal (or both raised when Python raised). */
   text: boolean;
-  /** Spans equal in label, start, end and order (or both raised). */
-  spans: boolean;
+  /** Spans equal in label, start, end and order (or both raised); null for ids/masks cases. */
+  spans: boolean | null;
+  /** ids/masks cases: input_ids and attention_mask equal (or both raised); null for render cases. */
+  ids?: boolean | null;
+  /** ids/masks cases: assistant_masks and thinking_masks equal (or both raised); null for render cases. */
+  masks?: boolean | null;
   /** Both raised or both rendered. */
   raised: boolean;
   /** Python raised: the engine's error class matches the family. null when Python did not raise. */
@@ -340,7 +361,11 @@ export interface Tally {
   group: string;
   cases: number;
   text: number;
+  spanCases: number;
   spans: number;
+  maskCases: number;
+  ids: number;
+  masks: number;
   raised: number;
   errorCases: number;
   errorClass: number;
@@ -354,12 +379,16 @@ export function tally(results: readonly CaseResult[], key: (r: CaseResult) => st
     const k = key(r);
     let t = rows.get(k);
     if (!t) {
-      t = { group: k, cases: 0, text: 0, spans: 0, raised: 0, errorCases: 0, errorClass: 0, errorDetail: 0, pass: 0 };
+      t = { group: k, cases: 0, text: 0, spanCases: 0, spans: 0, maskCases: 0, ids: 0, masks: 0, raised: 0, errorCases: 0, errorClass: 0, errorDetail: 0, pass: 0 };
       rows.set(k, t);
     }
     t.cases++;
     if (r.text) t.text++;
+    if (r.spans !== null) t.spanCases++;
     if (r.spans) t.spans++;
+    if (r.ids !== undefined && r.ids !== null) t.maskCases++;
+    if (r.ids) t.ids++;
+    if (r.masks) t.masks++;
     if (r.raised) t.raised++;
     if (r.errorClass !== null) t.errorCases++;
     if (r.errorClass) t.errorClass++;
@@ -375,12 +404,25 @@ function pct(n: number, d: number): string {
 
 /** A fixed-width table: one row per group and a total. */
 export function formatTable(rows: readonly Tally[]): string {
-  const total: Tally = { group: "total", cases: 0, text: 0, spans: 0, raised: 0, errorCases: 0, errorClass: 0, errorDetail: 0, pass: 0 };
+  const total: Tally = { group: "total", cases: 0, text: 0, spanCases: 0, spans: 0, maskCases: 0, ids: 0, masks: 0, raised: 0, errorCases: 0, errorClass: 0, errorDetail: 0, pass: 0 };
   for (const r of rows) {
-    for (const k of ["cases", "text", "spans", "raised", "errorCases", "errorClass", "errorDetail", "pass"] as const) total[k] += r[k];
+    for (const k of ["cases", "text", "spanCases", "spans", "maskCases", "ids", "masks", "raised", "errorCases", "errorClass", "errorDetail", "pass"] as const) total[k] += r[k];
   }
-  const header = ["area / source", "cases", "text", "spans", "errors", "err class", "err detail", "pass", "%"];
-  const line = (t: Tally) => [t.group, `${t.cases}`, `${t.text}`, `${t.spans}`, `${t.raised}`, `${t.errorClass}/${t.errorCases}`, `${t.errorDetail}/${t.errorCases}`, `${t.pass}`, pct(t.pass, t.cases)];
+  const header = ["area / source", "cases", "text", "spans", "ids", "masks", "errors", "err class", "err detail", "pass", "%"];
+  const count = (n: number, of: number) => (of === 0 ? "-" : `${n}`);
+  const line = (t: Tally) => [
+    t.group,
+    `${t.cases}`,
+    `${t.text}`,
+    count(t.spans, t.spanCases),
+    count(t.ids, t.maskCases),
+    count(t.masks, t.maskCases),
+    `${t.raised}`,
+    `${t.errorClass}/${t.errorCases}`,
+    `${t.errorDetail}/${t.errorCases}`,
+    `${t.pass}`,
+    pct(t.pass, t.cases),
+  ];
   const body = [...rows.map(line), line(total)];
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");

@@ -50,7 +50,7 @@ export class Template {
       globals.set(k, typeof v === "function" ? new Callable(k, (a) => (v as HostFunction)(...a.args)) : v);
     }
     this.globals = globals;
-    this.compiled = compileTemplate(tree, this.source, o, { filters: new Set(filters.keys()), tests: new Set(tests.keys()) });
+    this.compiled = compileTemplate(tree, this.source, o, { filters, tests });
     this.env = { filters, tests, limits: o.limits, now: o.now, immutable: o.immutable };
   }
 

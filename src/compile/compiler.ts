@@ -2,6 +2,7 @@
 import type * as ast from "../syntax/ast.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { Source } from "../source.ts";
+import type { Builtin } from "../runtime/args.ts";
 import type { RenderState } from "../runtime/state.ts";
 import type { PlainDict, Value } from "../runtime/value.ts";
 import { toTemplateError } from "./locate.ts";
@@ -15,9 +16,9 @@ export function compileTemplate(
   tree: ast.Template,
   source: Source,
   options: ResolvedOptions,
-  names: { filters: ReadonlySet<string>; tests: ReadonlySet<string> },
+  tables: { filters: ReadonlyMap<string, Builtin<RenderState>>; tests: ReadonlyMap<string, Builtin<RenderState>> },
 ): CompiledTemplate {
-  const body = compileBody(tree.body, { source, options, filterNames: names.filters, testNames: names.tests, soft: false });
+  const body = compileBody(tree.body, { source, options, filters: tables.filters, tests: tables.tests, soft: false });
   return (state, context, globals) => {
     try {
       body({ state, context, globals, scope: new Scope(null) });

@@ -3,7 +3,7 @@
 import type * as ast from "../syntax/ast.ts";
 import { TemplateAssertionError, TemplateError, TemplateRuntimeError, runtimeError } from "../errors.ts";
 import { binaryOp, compareValues, contains, pyEquals, unaryOp } from "../runtime/ops.ts";
-import { callAttr, getAttr, getItem } from "../runtime/sandbox.ts";
+import { attrGetter, callAttr, getItem } from "../runtime/sandbox.ts";
 import { iterate, sliceValue } from "../runtime/sequences.ts";
 import { callBuiltin } from "../runtime/args.ts";
 import {
@@ -56,14 +56,13 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
     }
     case "GetAttr": {
       const obj = compileExpr(node.object, cx);
-      const attr = node.attr;
-      const immutable = cx.options.immutable;
+      const get = attrGetter(node.attr, cx.options.immutable);
       const { loc } = node;
       const { source } = cx;
       // try/catch inline rather than through `at`: this is the hottest node of real templates
       return (f) => {
         try {
-          return getAttr(plain(f, obj(f)), attr, immutable);
+          return get(plain(f, obj(f)));
         } catch (e) {
           throw toTemplateError(e, loc, source);
         }
@@ -128,14 +127,19 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       checkKnown(node, cx);
       const operand = compileExpr(node.node, cx);
       const name = node.name;
-      const args = compileArgs(node, cx);
-      return at(cx, node.loc, (f) => {
-        const t = f.state.env.tests.get(name);
-        if (t === undefined) throw new TemplateRuntimeError("unknown-test", `No test named '${name}' found.`);
-        const a = args(f);
-        // tests see the value itself: `x is defined` must not fail on Undefined
-        return truthy(callBuiltin(t, { args: [plain(f, operand(f)), ...a.args], kwargs: a.kwargs }, f.state));
-      });
+      const test = cx.tests.get(name);
+      const extra = hasArgs(node) ? compileArgs(node, cx) : null;
+      const { loc } = node;
+      const { source } = cx;
+      return (f) => {
+        try {
+          if (test === undefined) throw new TemplateRuntimeError("unknown-test", `No test named '${name}' found.`);
+          // tests see the value itself: `x is defined` must not fail on Undefined
+          return truthy(callBuiltin(test, withOperand(plain(f, operand(f)), extra, f), f.state));
+        } catch (e) {
+          throw toTemplateError(e, loc, source);
+        }
+      };
     }
     case "UnaryOp": {
       const operand = compileExpr(node.operand, cx);
@@ -160,15 +164,25 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
         case "+":
         case "~": {
           const op = node.op;
-          return at(cx, node.loc, (f) => {
-            const l = left(f);
-            const r = right(f);
-            // concatenated output keeps its spans: `'<|im_start|>' + render_turn()`
-            if ((l instanceof SpannedString || r instanceof SpannedString) && (op === "~" || (isStr(l) && isStr(r)))) {
-              return concatSpanned(f, l, r);
+          const { loc } = node;
+          const { source } = cx;
+          return (f) => {
+            try {
+              const l = left(f);
+              const r = right(f);
+              if (op === "+" && typeof l === "string" && typeof r === "string") {
+                f.state.checkStringLength(l.length + r.length);
+                return l + r;
+              }
+              // concatenated output keeps its spans: `'<|im_start|>' + render_turn()`
+              if ((l instanceof SpannedString || r instanceof SpannedString) && (op === "~" || (isStr(l) && isStr(r)))) {
+                return concatSpanned(f, l, r);
+              }
+              return binaryOp(op, l, r, f.state);
+            } catch (e) {
+              throw toTemplateError(e, loc, source);
             }
-            return binaryOp(op, l, r, f.state);
-          });
+          };
         }
         default: {
           const op = node.op;
@@ -188,6 +202,17 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       const first = compileExpr(node.left, cx);
       const { loc } = node;
       const { source } = cx;
+      if (node.ops.length === 1 && (node.ops[0].op === "==" || node.ops[0].op === "!=")) {
+        const negate = node.ops[0].op === "!=";
+        const right = compileExpr(node.ops[0].right, cx);
+        return (f) => {
+          try {
+            return pyEquals(plain(f, first(f)), plain(f, right(f))) !== negate;
+          } catch (e) {
+            throw toTemplateError(e, loc, source);
+          }
+        };
+      }
       if (node.ops.length === 1) {
         const { op } = node.ops[0];
         const right = compileExpr(node.ops[0].right, cx);
@@ -305,20 +330,35 @@ export function compileArgs(node: ArgsNode, cx: CompileContext): (f: Frame) => C
 export function compileFilter(node: ast.Filter, operand: Eval, cx: CompileContext): Eval {
   checkKnown(node, cx);
   const name = node.name;
-  const args = compileArgs(node, cx);
-  return at(cx, node.loc, (f) => {
-    const flt = f.state.env.filters.get(name);
-    if (flt === undefined) throw new TemplateRuntimeError("unknown-filter", `No filter named '${name}' found.`);
-    const v = plain(f, operand(f));
-    const a = args(f);
-    return callBuiltin(flt, { args: [v, ...a.args], kwargs: a.kwargs }, f.state);
-  });
+  const filter = cx.filters.get(name);
+  const extra = hasArgs(node) ? compileArgs(node, cx) : null;
+  const { loc } = node;
+  const { source } = cx;
+  return (f) => {
+    try {
+      if (filter === undefined) throw new TemplateRuntimeError("unknown-filter", `No filter named '${name}' found.`);
+      return callBuiltin(filter, withOperand(plain(f, operand(f)), extra, f), f.state);
+    } catch (e) {
+      throw toTemplateError(e, loc, source);
+    }
+  };
+}
+
+function hasArgs(node: ast.Args): boolean {
+  return node.args.length > 0 || node.kwargs.length > 0 || node.starArgs !== null || node.starKwargs !== null;
+}
+
+/** The operand followed by the call's own arguments (filters and tests). */
+function withOperand(v: Value, extra: ((f: Frame) => CallArgs) | null, f: Frame): CallArgs {
+  if (extra === null) return { args: [v], kwargs: NO_KWARGS };
+  const a = extra(f);
+  return { args: [v, ...a.args], kwargs: a.kwargs };
 }
 
 /** jinja2 fails at compile time on an unknown filter or test, except in a soft frame (if / conditional). */
 function checkKnown(node: ast.Filter | ast.Test, cx: CompileContext): void {
   if (cx.soft) return;
   const isFilter = node.kind === "Filter";
-  if ((isFilter ? cx.filterNames : cx.testNames).has(node.name)) return;
+  if ((isFilter ? cx.filters : cx.tests).has(node.name)) return;
   throw new TemplateAssertionError(`No ${isFilter ? "filter" : "test"} named '${node.name}'.`, { loc: node.loc, source: cx.source }, isFilter ? "unknown-filter" : "unknown-test");
 }

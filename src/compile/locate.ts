@@ -2,6 +2,8 @@
 // TemplateError (a JS RangeError from deep recursion, an output overflow, a bug) into one.
 import { LimitError, TemplateError, TemplateRuntimeError } from "../errors.ts";
 import type { ResolvedOptions } from "../options.ts";
+import type { Builtin } from "../runtime/args.ts";
+import type { RenderState } from "../runtime/state.ts";
 import type { Loc, Source } from "../source.ts";
 import { OutputLimitExceeded } from "../spans/output.ts";
 
@@ -9,9 +11,10 @@ import { OutputLimitExceeded } from "../spans/output.ts";
 export interface CompileContext {
   readonly source: Source;
   readonly options: ResolvedOptions;
-  /** Names known at compile time; an unknown one outside a soft frame is a TemplateAssertionError. */
-  readonly filterNames: ReadonlySet<string>;
-  readonly testNames: ReadonlySet<string>;
+  /** The template's filters and tests, resolved once at compile time; an unknown name outside a soft
+   *  frame is a TemplateAssertionError. */
+  readonly filters: ReadonlyMap<string, Builtin<RenderState>>;
+  readonly tests: ReadonlyMap<string, Builtin<RenderState>>;
   /** Inside an if-branch or conditional expression (jinja2's soft frame). */
   readonly soft: boolean;
 }

@@ -1,11 +1,12 @@
 // Python operators on template values: arithmetic with int and float kept apart, sequence concatenation
 // and repetition, printf `%`, equality, ordering and `in`, each raising Python's TypeError text.
+// Ints are doubles: exact to 2^53, rounded beyond (Python's are unbounded); see COMPATIBILITY.md.
 import { runtimeError } from "../errors.ts";
 import type { LengthCheck } from "./pyformat.ts";
 import { percentFormat } from "./printf.ts";
 import { pyStr } from "./pystr.ts";
 import { DictView, typeNameOf } from "./sequences.ts";
-import { cpCompare } from "./strings.ts";
+import { cpCompare, cpFind } from "./strings.ts";
 import {
   Float,
   SpannedString,
@@ -200,16 +201,23 @@ function floatDivmod(vx: number, wx: number): [number, number] {
   return [floordiv, mod];
 }
 
+/** CPython float_pow's special cases, in its order, then C pow(). */
 function power(a: number, b: number, isF: boolean): Value {
   if (!isF && b >= 0) return intPower(a, b);
+  if (b === 0) return new Float(1);
+  if (a !== a) return a;
+  if (b !== b) return a === 1 ? new Float(1) : b;
+  if (!Number.isFinite(b)) {
+    const av = Math.abs(a);
+    if (av === 1) return new Float(1);
+    return b > 0 === av > 1 ? Infinity : new Float(0);
+  }
   if (a === 0 && b < 0) throw runtimeError("type", "0.0 cannot be raised to a negative power");
-  // C pow(): 1 ** y and x ** 0 are 1 even for nan; (-1) ** ±inf is 1
-  if (a === 1 || b === 0 || (a === -1 && !Number.isFinite(b) && b === b)) return new Float(1);
-  if (a < 0 && Number.isFinite(a) && !Number.isInteger(b) && Number.isFinite(b)) {
+  if (a < 0 && Number.isFinite(a) && !Number.isInteger(b)) {
     throw runtimeError("type", "spanja: complex results of ** are not supported (Python returns a complex number)");
   }
   const r = Math.pow(a, b);
-  if (!Number.isFinite(r) && Number.isFinite(a) && Number.isFinite(b)) throw runtimeError("type", "(34, 'Numerical result out of range')");
+  if (!Number.isFinite(r) && Number.isFinite(a)) throw runtimeError("type", "(34, 'Numerical result out of range')");
   return float(r);
 }
 
@@ -250,6 +258,7 @@ export function unaryOp(op: "-" | "+" | "not", v: Value): Value {
 /** Python `a == b`: 1 == 1.0 == True, deep list / tuple / dict equality, any two Undefined are equal. */
 export function pyEquals(a: Value, b: Value): boolean {
   if (a === b) return true;
+  if (typeof a === "string" && typeof b === "string") return false;
   const x = asNum(a);
   if (x !== null) {
     const y = asNum(b);
@@ -372,7 +381,7 @@ export function contains(container: Value, item: Value): boolean {
   if (cs !== null) {
     const is = textOf(item);
     if (is === null) throw runtimeError("type", `'in <string>' requires string as left operand, not ${typeNameOf(item)}`);
-    return cs.includes(is);
+    return cpFind(cs, is) !== -1;
   }
   if (container instanceof DictView) {
     if (container.viewKind === "dict_keys") checkHashable(item);

@@ -155,9 +155,10 @@ function printfOne(v: Value, conv: string, flags: string, width: number, left: b
         if (cpLength(s) !== 1) throw runtimeError("type", "%c requires int or char");
         return padTo(s);
       }
-      if (typeof v === "number" && Number.isInteger(v)) {
-        if (v < 0 || v > 0x10ffff) throw runtimeError("type", "%c arg not in range(0x110000)");
-        return padTo(String.fromCodePoint(v));
+      if (typeof v === "boolean" || (typeof v === "number" && Number.isInteger(v))) {
+        const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
+        if (n < 0 || n > 0x10ffff) throw runtimeError("type", "%c arg not in range(0x110000)");
+        return padTo(String.fromCodePoint(n));
       }
       throw runtimeError("type", "%c requires int or char");
     }

@@ -26,8 +26,8 @@ function decompose(x: number): [bigint, number] {
   return bexp === 0 ? [m, -1074] : [m | (1n << 52n), bexp - 1075];
 }
 
-/** round(|x| × 10^k) to an integer, ties to even, computed exactly. */
-function scaledRound(x: number, k: number): bigint {
+/** |x| × 10^k exactly, as floor quotient, remainder and denominator. */
+function scaled(x: number, k: number): [bigint, bigint, bigint] {
   const [m, e] = decompose(x);
   let num = m;
   let den = 1n;
@@ -36,7 +36,13 @@ function scaledRound(x: number, k: number): bigint {
   if (e >= 0) num <<= BigInt(e);
   else den <<= BigInt(-e);
   const q = num / den;
-  const twice = 2n * (num - q * den);
+  return [q, num - q * den, den];
+}
+
+/** round(|x| × 10^k) to an integer, ties to even, computed exactly. */
+function scaledRound(x: number, k: number): bigint {
+  const [q, r, den] = scaled(x, k);
+  const twice = 2n * r;
   return twice > den || (twice === den && (q & 1n) === 1n) ? q + 1n : q;
 }
 
@@ -49,20 +55,15 @@ function fixedBody(ax: number, prec: number): string {
 /** |x| rounded to prec+1 significant digits: the digit string and the decimal exponent. */
 function sigDigits(ax: number, prec: number): [string, number] {
   if (ax === 0) return ["0".repeat(prec + 1), 0];
+  // the exponent exactly (log10 may round across a power of ten), then the rounding may carry into it
   let exp = Math.floor(Math.log10(ax));
-  const lo = 10n ** BigInt(prec);
-  const hi = lo * 10n;
+  while (scaled(ax, -exp)[0] >= 10n) exp++;
+  while (scaled(ax, -exp)[0] < 1n) exp--;
+  const hi = 10n ** BigInt(prec + 1);
   let q = scaledRound(ax, prec - exp);
   if (q >= hi) {
     exp += 1;
-    q = scaledRound(ax, prec - exp);
-  } else if (q < lo) {
-    exp -= 1;
-    q = scaledRound(ax, prec - exp);
-    if (q >= hi) {
-      exp += 1;
-      q = lo;
-    }
+    q = hi / 10n;
   }
   return [q.toString(), exp];
 }
@@ -102,29 +103,32 @@ function generalBody(ax: number, prec: number, alt: boolean, upper: boolean, dot
 /** The digits of a non-negative float (or inf / nan) for a conversion type, without sign. */
 export function floatBody(ax: number, type: string, prec: number | null, alt: boolean, dot0 = false): string {
   const upper = type === "E" || type === "F" || type === "G";
-  if (ax !== ax) return upper ? "NAN" : "nan";
-  if (ax === Infinity) return upper ? "INF" : "inf";
+  // '%' multiplies first (in double arithmetic, as CPython does), so a huge value becomes inf%
+  const x = type === "%" ? ax * 100 : ax;
+  const suffix = type === "%" ? "%" : "";
+  if (x !== x) return (upper ? "NAN" : "nan") + suffix;
+  if (x === Infinity) return (upper ? "INF" : "inf") + suffix;
+  let body: string;
   switch (type) {
     case "e":
     case "E":
-      return expBody(ax, prec ?? 6, alt, upper);
+      return expBody(x, prec ?? 6, alt, upper);
     case "f":
-    case "F": {
-      const b = fixedBody(ax, prec ?? 6);
-      return alt && !b.includes(".") ? b + "." : b;
-    }
-    case "%": {
-      const b = fixedBody(ax * 100, prec ?? 6);
-      return (alt && !b.includes(".") ? b + "." : b) + "%";
-    }
+    case "F":
+    case "%":
+      body = fixedBody(x, prec ?? 6);
+      return (alt && !body.includes(".") ? body + "." : body) + suffix;
     case "r":
-      // no type and no precision: repr's digits
-      return floatRepr(ax);
+      // no type and no precision: repr's digits; '#' still forces a point (1.e+16)
+      body = floatRepr(x);
+      if (alt && !body.includes(".")) body = body.includes("e") ? body.replace("e", ".e") : body + ".";
+      return body;
     default:
-      return generalBody(ax, prec ?? 6, alt, upper, dot0);
+      return generalBody(x, prec ?? 6, alt, upper, dot0);
   }
 }
 
+/** Negative, -0.0 included (Python prints its sign). */
 export function isNeg(x: number): boolean {
   return x < 0 || Object.is(x, -0);
 }
@@ -155,6 +159,7 @@ function groupDigits(digits: string, sep: string, every: number, minWidth: numbe
   return out.reverse().join("");
 }
 
+/** Pads to `width` code points with `fill` ("<", ">" or "^"), checking the length limit. */
 export function pad(s: string, width: number, align: string, fill: string, check?: LengthCheck): string {
   const n = cpLength(s);
   if (n >= width) return s;
@@ -185,10 +190,18 @@ interface Spec {
 
 const SPEC = /^(?:(.)?([<>=^]))?([-+ ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?(.)?$/su;
 
-function parseSpec(spec: string, v: Value): Spec {
+/** CPython parse_internal_render_format_spec; `defaultType` is 's' for str, 'd' for int, '' for float. */
+function parseSpec(spec: string, v: Value, defaultType: string): Spec {
   const m = SPEC.exec(spec);
   if (m === null) throw runtimeError("type", `Invalid format specifier '${spec}' for object of type '${typeNameOf(v)}'`);
   const zero = m[6] !== undefined;
+  const type = m[10] ?? defaultType;
+  // the parser already refuses a separator the presentation type cannot group ('_' also fits b o x X)
+  if (m[8] !== undefined && !"defgEGF%".includes(type) && !(m[8] === "_" && "boxX".includes(type))) {
+    const t = type.codePointAt(0) as number;
+    const shown = t > 32 && t < 128 ? type : `\\x${t.toString(16)}`;
+    throw runtimeError("type", `Cannot specify '${m[8]}' with '${shown}'.`);
+  }
   // CPython: a '0' before the width sets the fill to '0' unless a fill was given (and, for numbers
   // only, the alignment to '=' unless one was given: see layoutNumber)
   return {
@@ -238,7 +251,6 @@ function formatIntSpec(n: number, s: Spec, check?: LengthCheck): string {
   if (t === "c") {
     if (s.sign) throw runtimeError("type", "Sign not allowed with integer format specifier 'c'");
     if (s.alt) throw runtimeError("type", "Alternate form (#) not allowed with integer format specifier 'c'");
-    if (s.grouping) throw runtimeError("type", `Cannot specify '${s.grouping}' with 'c'.`);
     if (n < 0 || n > 0x10ffff) throw runtimeError("type", "%c arg not in range(0x110000)");
     return pad(String.fromCodePoint(n), s.width, s.align || ">", s.fill, check);
   }
@@ -267,14 +279,11 @@ function formatIntSpec(n: number, s: Spec, check?: LengthCheck): string {
     default:
       digits = intStr(Math.abs(n));
   }
-  if (s.grouping === "," && t !== "" && t !== "d") throw runtimeError("type", `Cannot specify ',' with '${t}'.`);
-  if (s.grouping === "_" && t === "n") throw runtimeError("type", "Cannot specify '_' with 'n'.");
   return layoutNumber(signOf(n < 0, s.sign), prefix, digits, "", s, every, check);
 }
 
 function formatFloatSpec(x: number, s: Spec, check?: LengthCheck): string {
   let t = s.type;
-  if (s.grouping && t === "n") throw runtimeError("type", `Cannot specify '${s.grouping}' with 'n'.`);
   if (t === "n") t = "g";
   let neg = isNeg(x);
   let body: string;
@@ -283,15 +292,16 @@ function formatFloatSpec(x: number, s: Spec, check?: LengthCheck): string {
   // 'z' (3.11): a negative zero after rounding prints unsigned
   if (s.z && neg && !/[1-9]/.test(body.replace(/e.*$/i, ""))) neg = false;
   const m = /^(\d*)(.*)$/s.exec(body) as RegExpExecArray;
-  return layoutNumber(signOf(neg, s.sign), "", m[1], m[2], s, 3, check);
+  // inf and nan have no digits to group (zero fill still applies)
+  const spec = m[1] === "" ? { ...s, grouping: "" } : s;
+  return layoutNumber(signOf(neg, s.sign), "", m[1], m[2], spec, 3, check);
 }
 
 function formatStrSpec(str: string, s: Spec, check?: LengthCheck): string {
   if (s.type !== "" && s.type !== "s") throw runtimeError("type", `Unknown format code '${s.type}' for object of type 'str'`);
-  if (s.sign) throw runtimeError("type", "Sign not allowed in string format specifier");
+  if (s.sign) throw runtimeError("type", s.sign === " " ? "Space not allowed in string format specifier" : "Sign not allowed in string format specifier");
   if (s.z) throw runtimeError("type", "Negative zero coercion (z) not allowed in format specifier");
   if (s.alt) throw runtimeError("type", "Alternate form (#) not allowed in string format specifier");
-  if (s.grouping) throw runtimeError("type", `Cannot specify '${s.grouping}' with 's'.`);
   if (s.align === "=") throw runtimeError("type", "'=' alignment not allowed in string format specifier");
   const text = s.precision !== null && cpLength(str) > s.precision ? cpChars(str).slice(0, s.precision).join("") : str;
   return pad(text, s.width, s.align || "<", s.fill, check);
@@ -300,16 +310,16 @@ function formatStrSpec(str: string, s: Spec, check?: LengthCheck): string {
 /** Python format(value, spec): the `__format__` of str, int, bool and float; other types take only ''. */
 export function formatValue(v: Value, spec: string, check?: LengthCheck): string {
   if (spec === "") return pyStr(v);
-  if (typeof v === "string" || v instanceof SpannedString) return formatStrSpec(typeof v === "string" ? v : v.text, parseSpec(spec, v), check);
+  if (typeof v === "string" || v instanceof SpannedString) return formatStrSpec(typeof v === "string" ? v : v.text, parseSpec(spec, v, "s"), check);
   if (typeof v === "boolean" || (typeof v === "number" && Number.isInteger(v))) {
     const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
-    const s = parseSpec(spec, v);
+    const s = parseSpec(spec, v, "d");
     if ("eEfFgG%".includes(s.type) && s.type !== "") return formatFloatSpec(n, s, check);
     if (s.type !== "" && !"bcdoxXn".includes(s.type)) throw runtimeError("type", `Unknown format code '${s.type}' for object of type '${typeNameOf(v)}'`);
     return formatIntSpec(n, s, check);
   }
   if (typeof v === "number" || v instanceof Float) {
-    const s = parseSpec(spec, v);
+    const s = parseSpec(spec, v, "");
     if (s.type !== "" && !"eEfFgGn%".includes(s.type)) throw runtimeError("type", `Unknown format code '${s.type}' for object of type 'float'`);
     return formatFloatSpec(typeof v === "number" ? v : v.value, s, check);
   }

@@ -5,14 +5,32 @@
 //          isupper join ljust lower lstrip partition removeprefix removesuffix replace rfind rindex rjust
 //          rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill
 //   dict:  copy fromkeys get items keys values        list: copy count index        tuple: count index
-// Missing (report in COMPATIBILITY.md): str.encode / translate / maketrans (no bytes), dict-view and
-// number methods (int.bit_length, float.is_integer …), and every mutating method (the sandbox refuses
-// them; with `immutable: false` they are still absent because caller data is never written).
+//   int / bool: as_integer_ratio bit_count bit_length conjugate, attributes real imag numerator denominator
+//   float: as_integer_ratio conjugate hex is_integer, attributes real imag
+// Missing (report in COMPATIBILITY.md): str.encode / translate / maketrans (no bytes), int.to_bytes,
+// dict-view methods, and every mutating method (the sandbox refuses them; with `immutable: false` they
+// are still absent because caller data is never written).
 import { runtimeError } from "../errors.ts";
 import { builtin, callBuiltin, type Builtin } from "./args.ts";
 import { checkHashable, dictLookup, pyEquals } from "./ops.ts";
-import { isAlphaCp, isDecimalCp, isDigitCp, isNumericCp, isPrintable, isPySpace } from "./pychars.ts";
-import { pyCapitalize, pyCasefold, pyIsIdentifier, pyIsLower, pyIsTitle, pyIsUpper, pySwapcase, pyTitle } from "./pychars.ts";
+import {
+  isAlphaCp,
+  isDecimalCp,
+  isDigitCp,
+  isNumericCp,
+  isPrintable,
+  isPySpace,
+  pyCapitalize,
+  pyCasefold,
+  pyIsIdentifier,
+  pyIsLower,
+  pyIsTitle,
+  pyIsUpper,
+  pyLower,
+  pySwapcase,
+  pyTitle,
+  pyUpper,
+} from "./pychars.ts";
 import { strFormat, type FieldAccess } from "./pyformat.ts";
 import { pyRepr } from "./pystr.ts";
 import { DictView, iterate, typeNameOf } from "./sequences.ts";
@@ -43,13 +61,16 @@ import {
 } from "./strmethods.ts";
 import {
   Callable,
+  Float,
   PyObject,
   SpannedString,
   Tuple,
   Undefined,
   dictEntries,
   dictKey,
+  float,
   isPlainDict,
+  kindOf,
   typeRepr,
   undefinedError,
   type CallArgs,
@@ -67,6 +88,8 @@ interface Method {
   style: Style;
   /** The builtin; its first parameter is `self`. */
   fn: Builtin<Ctx>;
+  /** Required positional arguments besides `self`. */
+  required: number;
 }
 
 // ---- str.format field access (jinja2's SandboxedFormatter uses the sandbox's getattr / getitem) ----
@@ -84,9 +107,14 @@ function unsafe(obj: Value, name: string): Undefined {
 
 /** jinja2 getattr: the Python attribute (unsafe when it starts with "_" or mutates), else undefined. */
 function pythonAttr(obj: Value, name: string): Value | undefined {
-  const attr = obj instanceof PyObject ? obj.getAttr(name) : lookupMethod(obj, name);
-  if (attr !== undefined) return name.startsWith("_") ? unsafe(obj, name) : attr;
-  return isMutatingMethod(obj, name) ? unsafe(obj, name) : undefined;
+  if (obj instanceof PyObject) {
+    const v = obj.getAttr(name);
+    if (v !== undefined) return v;
+    return obj.isUnsafeAttr(name) ? unsafe(obj, name) : undefined;
+  }
+  // every Python object has dunder attributes (__class__ …): all refused, as sandbox.ts does
+  if (/^__[A-Za-z0-9_]+__$/.test(name) || isMutatingMethod(obj, name)) return unsafe(obj, name);
+  return lookupMethod(obj, name);
 }
 
 function pythonItem(obj: Value, key: string | number): Value | undefined {
@@ -116,7 +144,8 @@ function format(s: string, args: readonly Value[], kwargs: (k: string) => Value 
 // ---- tables ----
 
 function m(style: Style, name: string, spec: string, impl: (a: Value[], ctx: Ctx) => Value): [string, Method] {
-  return [name, { style, fn: builtin<Ctx>(name, spec, impl) }];
+  const fn = builtin<Ctx>(name, spec, impl);
+  return [name, { style, fn, required: fn.sig.params.filter((p) => !p.hasDefault).length - 1 }];
 }
 
 const STR = new Map<string, Method>([
@@ -127,7 +156,8 @@ const STR = new Map<string, Method>([
   m("old", "endswith", "self, suffix, start=None, end=None", (a) => affixMatch(a, "endswith")),
   m("kw", "expandtabs", "self, tabsize=8", expandtabs),
   m("old", "find", "self, sub, start=None, end=None", (a) => search(a, "find")),
-  m("kw", "format", "self, *args, **kwargs", (a, ctx) => {
+  // any keyword goes to the template, `self` included: the bound str takes a name no identifier can spell
+  m("kw", "format", "(self), *args, **kwargs", (a, ctx) => {
     const kw = a[2] as unknown as Map<string, Value>;
     return format(selfText(a), a[1] as unknown as Value[], (k) => kw.get(k), ctx);
   }),
@@ -160,7 +190,7 @@ const STR = new Map<string, Method>([
     const s = selfText(a);
     return padded(s, 0, toIndex(a[1]) - cpLength(s), fillChar(a[2]), ctx);
   }),
-  m("noargs", "lower", "self", (a) => selfText(a).toLowerCase()),
+  m("noargs", "lower", "self", (a) => pyLower(selfText(a))),
   m("clinic", "lstrip", "self, chars=None", (a) => strip(selfText(a), a[1], "lstrip", true, false)),
   m("onearg", "partition", "self, sep", (a) => partition(a, false)),
   m("onearg", "removeprefix", "self, prefix", (a) => {
@@ -193,7 +223,7 @@ const STR = new Map<string, Method>([
   m("clinic", "strip", "self, chars=None", (a) => strip(selfText(a), a[1], "strip", true, true)),
   m("noargs", "swapcase", "self", (a) => pySwapcase(selfText(a))),
   m("noargs", "title", "self", (a) => pyTitle(selfText(a))),
-  m("noargs", "upper", "self", (a) => selfText(a).toUpperCase()),
+  m("noargs", "upper", "self", (a) => pyUpper(selfText(a))),
   m("onearg", "zfill", "self, width", zfill),
 ]);
 
@@ -238,24 +268,116 @@ const TUPLE = new Map<string, Method>([
   m("clinic", "index", "self, value, start=0, stop=9223372036854775807", (a) => seqIndex(a, "tuple")),
 ]);
 
+// ---- int (and bool) and float ----
+
+function intOf(v: Value): number {
+  return typeof v === "boolean" ? (v ? 1 : 0) : (v as number);
+}
+
+function floatOf(v: Value): number {
+  return v instanceof Float ? v.value : (v as number);
+}
+
+function bigToNumber(n: bigint): number {
+  const x = Number(n);
+  if (!Number.isFinite(x)) throw runtimeError("limit", "integer too large (spanja's ints are doubles; Python's are unbounded)");
+  return x;
+}
+
+/** float.as_integer_ratio: the exact fraction, in lowest terms (a power of two below). */
+function ratio(x: number): Tuple {
+  if (x !== x) throw runtimeError("type", "cannot convert NaN to integer ratio");
+  if (!Number.isFinite(x)) throw runtimeError("type", "cannot convert Infinity to integer ratio");
+  if (x === 0) return new Tuple([0, 1]);
+  let [m, e] = floatParts(x);
+  while ((m & 1n) === 0n && e < 0) {
+    m >>= 1n;
+    e++;
+  }
+  const num = e >= 0 ? m << BigInt(e) : m;
+  const den = e >= 0 ? 1n : 1n << BigInt(-e);
+  return new Tuple([bigToNumber(x < 0 ? -num : num), bigToNumber(den)]);
+}
+
+/** |x| as mantissa and binary exponent of its last bit, plus the raw exponent field. */
+function floatParts(x: number): [bigint, number, number] {
+  const d = new DataView(new ArrayBuffer(8));
+  d.setFloat64(0, x);
+  const hi = d.getUint32(0);
+  const bexp = (hi >>> 20) & 0x7ff;
+  const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(d.getUint32(4));
+  return bexp === 0 ? [frac, -1074, 0] : [frac | (1n << 52n), bexp - 1075, bexp];
+}
+
+/** float.hex(): `0x1.999999999999ap-4`, subnormals as `0x0.…p-1022`. */
+function floatHex(x: number): string {
+  if (x !== x) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  if (x === 0) return `${sign}0x0.0p+0`;
+  const [m, , bexp] = floatParts(x);
+  const frac = (m & ((1n << 52n) - 1n)).toString(16).padStart(13, "0");
+  const exp = bexp === 0 ? -1022 : bexp - 1023;
+  return `${sign}0x${bexp === 0 ? 0 : 1}.${frac}p${exp < 0 ? "-" : "+"}${Math.abs(exp)}`;
+}
+
+const INT = new Map<string, Method>([
+  m("noargs", "as_integer_ratio", "self", (a) => new Tuple([intOf(a[0]), 1])),
+  m("noargs", "bit_count", "self", (a) => BigInt(Math.abs(intOf(a[0]))).toString(2).replace(/0/g, "").length),
+  m("noargs", "bit_length", "self", (a) => (intOf(a[0]) === 0 ? 0 : BigInt(Math.abs(intOf(a[0]))).toString(2).length)),
+  m("noargs", "conjugate", "self", (a) => intOf(a[0])),
+]);
+
+const FLOAT = new Map<string, Method>([
+  m("noargs", "as_integer_ratio", "self", (a) => ratio(floatOf(a[0]))),
+  m("noargs", "conjugate", "self", (a) => float(floatOf(a[0]))),
+  m("noargs", "hex", "self", (a) => floatHex(floatOf(a[0]))),
+  m("noargs", "is_integer", "self", (a) => Number.isInteger(floatOf(a[0]))),
+]);
+
+/** Data attributes of numbers (`(7).real`): Python's int and float have these besides methods. */
+function numberAttr(obj: Value, name: string): Value | undefined {
+  const k = kindOf(obj);
+  if (k === "int" || k === "bool") {
+    const n = intOf(obj);
+    return name === "real" || name === "numerator" ? n : name === "imag" ? 0 : name === "denominator" ? 1 : undefined;
+  }
+  if (k === "float") return name === "real" ? float(floatOf(obj)) : name === "imag" ? new Float(0) : undefined;
+  return undefined;
+}
+
 // jinja2 sandbox _mutable_spec: MutableSequence and MutableMapping method names (set has no literal here)
 const MUTATING_LIST = new Set(["append", "clear", "pop", "reverse", "insert", "sort", "extend", "remove"]);
 const MUTATING_DICT = new Set(["clear", "pop", "popitem", "setdefault", "update"]);
 
-function typeOf(obj: Value): ["str" | "dict" | "list" | "tuple", Map<string, Method>] | null {
-  if (typeof obj === "string" || obj instanceof SpannedString) return ["str", STR];
+// one shared pair per type: typeOf runs on every method call and must not allocate
+const T_STR: [string, Map<string, Method>] = ["str", STR];
+const T_BOOL: [string, Map<string, Method>] = ["bool", INT];
+const T_INT: [string, Map<string, Method>] = ["int", INT];
+const T_FLOAT: [string, Map<string, Method>] = ["float", FLOAT];
+const T_LIST: [string, Map<string, Method>] = ["list", LIST];
+const T_TUPLE: [string, Map<string, Method>] = ["tuple", TUPLE];
+const T_DICT: [string, Map<string, Method>] = ["dict", DICT];
+
+function typeOf(obj: Value): readonly [string, Map<string, Method>] | null {
+  if (typeof obj === "string" || obj instanceof SpannedString) return T_STR;
+  if (typeof obj === "boolean") return T_BOOL;
+  if (typeof obj === "number") return Number.isInteger(obj) ? T_INT : T_FLOAT;
+  if (obj instanceof Float) return T_FLOAT;
   if (obj instanceof DictView) return null;
-  if (Array.isArray(obj)) return ["list", LIST];
-  if (obj instanceof Tuple) return ["tuple", TUPLE];
-  if (obj instanceof Map || isPlainDict(obj)) return ["dict", DICT];
+  if (Array.isArray(obj)) return T_LIST;
+  if (obj instanceof Tuple) return T_TUPLE;
+  if (obj instanceof Map || isPlainDict(obj)) return T_DICT;
   return null;
 }
 
 /** CPython's arity / keyword check for the method, with its wording. */
 function checkCall(type: string, name: string, meth: Method, call: CallArgs): void {
   const params = meth.fn.sig.params.length - 1;
-  const required = meth.fn.sig.params.filter((p) => !p.hasDefault).length - 1;
   const n = call.args.length;
+  // the common case, a call within the positional arity, needs no counting
+  if (call.kwargs.size === 0 && n <= params && (meth.style === "kw" || n >= meth.required)) return;
+  const required = meth.required;
   const plural = (k: number): string => (k === 1 ? "argument" : "arguments");
   if (meth.style === "kw") {
     if (name === "format") return;
@@ -300,8 +422,13 @@ export class BoundMethod extends Callable {
   }
 }
 
-/** The bound Python method `obj.name`, or undefined when the type has no such (non-mutating) method. */
-export function lookupMethod(obj: Value, name: string): Callable | undefined {
+/**
+ * The bound Python method `obj.name` (or a number's data attribute such as `real`), or undefined when
+ * the type has no such non-mutating attribute.
+ */
+export function lookupMethod(obj: Value, name: string): Callable | Value | undefined {
+  const attr = numberAttr(obj, name);
+  if (attr !== undefined) return attr;
   const t = typeOf(obj);
   if (t === null) return undefined;
   const meth = t[1].get(name);
@@ -336,7 +463,9 @@ export function isMutatingMethod(obj: Value, name: string): boolean {
 }
 
 /** The method names each type offers, for documentation and tests. */
-export const METHOD_NAMES: Readonly<Record<"str" | "dict" | "list" | "tuple", readonly string[]>> = {
+export const METHOD_NAMES: Readonly<Record<"str" | "dict" | "list" | "tuple" | "int" | "float", readonly string[]>> = {
+  int: [...INT.keys()],
+  float: [...FLOAT.keys()],
   str: [...STR.keys()],
   dict: [...DICT.keys()],
   list: [...LIST.keys()],

@@ -37,12 +37,6 @@ export function intStr(n: number): string {
   return Math.abs(n) <= Number.MAX_SAFE_INTEGER ? String(n) : BigInt(n).toString();
 }
 
-/** Python str() of a number value (int, float, Float). */
-export function numberStr(v: number | Float): string {
-  if (v instanceof Float) return floatRepr(v.value);
-  return Number.isInteger(v) ? intStr(v) : floatRepr(v);
-}
-
 /** Python str(): what `{{ v }}` prints. Undefined (the sandbox's unsafe one too) prints as ''. */
 export function pyStr(v: Value | undefined): string {
   switch (typeof v) {

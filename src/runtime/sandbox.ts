@@ -2,7 +2,7 @@
 // own data properties of plain objects, Map entries, array indexes, registered Python methods and the
 // attributes runtime objects expose; never a prototype, constructor or unregistered host function.
 // Mirrors jinja2's SandboxedEnvironment.getattr / getitem and ImmutableSandboxedEnvironment.
-import { callMethod, isMutatingMethod, lookupMethod } from "./pymethods.ts";
+import { callMethod, isMutatingMethod, lookupMethod, setFormatFieldAccess } from "./pymethods.ts";
 import { pyRepr } from "./pystr.ts";
 import { cpAt } from "./strings.ts";
 import {
@@ -76,8 +76,20 @@ const DICT_ATTRS = new Set(["clear", "copy", "fromkeys", "get", "items", "keys",
 
 /** jinja2 `obj.name`: the Python attribute first, then the item. */
 export function getAttr(obj: Value, name: string, immutable = true): Value {
-  // hot path: `message.content` on the caller's plain objects
-  if (typeof obj === "object" && obj !== null && !Array.isArray(obj) && name.charCodeAt(0) !== 95 && !DICT_ATTRS.has(name)) {
+  return name.charCodeAt(0) !== 95 && !DICT_ATTRS.has(name) ? plainDictFirst(obj, name, immutable) : getAttrSlow(obj, name, immutable);
+}
+
+/**
+ * `obj.name` for a name fixed at compile time: the checks on the name are made once, so the hot case,
+ * `message.content` on the caller's plain objects, is one own-property read.
+ */
+export function attrGetter(name: string, immutable: boolean): (obj: Value) => Value {
+  if (name.charCodeAt(0) === 95 || DICT_ATTRS.has(name)) return (obj) => getAttrSlow(obj, name, immutable);
+  return (obj) => plainDictFirst(obj, name, immutable);
+}
+
+function plainDictFirst(obj: Value, name: string, immutable: boolean): Value {
+  if (typeof obj === "object" && obj !== null && !Array.isArray(obj)) {
     const proto = Object.getPrototypeOf(obj);
     if (proto === Object.prototype || proto === null) {
       if (Object.hasOwn(obj, name)) {
@@ -87,6 +99,10 @@ export function getAttr(obj: Value, name: string, immutable = true): Value {
       return new Undefined(name, "dict object");
     }
   }
+  return getAttrSlow(obj, name, immutable);
+}
+
+function getAttrSlow(obj: Value, name: string, immutable: boolean): Value {
   if (obj instanceof Undefined || obj === undefined) throw undefinedError(obj ?? new Undefined());
   const attr = pythonAttr(obj, name, immutable);
   if (attr !== undefined) return attr;
@@ -125,3 +141,6 @@ export function fromHost(v: unknown): Value {
   if (v === undefined) return new Undefined();
   return v as Value;
 }
+
+// str.format fields (`'{0.name}'.format(x)`) read through this same policy
+setFormatFieldAccess((o, k, isAttr) => (isAttr ? getAttr(o, String(k)) : getItem(o, k)));

@@ -109,18 +109,3 @@ export function sliceValue(v: Value, start: Value, stop: Value, step: Value): Va
   if (v instanceof Tuple) return new Tuple(sliceItems(v.items, a, b, c));
   return sliceItems(v as readonly Value[], a, b, c);
 }
-
-/** An index value as Python's operator.index sees it (int or bool), else undefined. */
-export function indexValue(v: Value): number | undefined {
-  if (typeof v === "number") return Number.isInteger(v) ? v : undefined;
-  if (typeof v === "boolean") return v ? 1 : 0;
-  return undefined;
-}
-
-/** Python's "'float' object cannot be interpreted as an integer" for int-only arguments. */
-export function requireIndex(v: Value): number {
-  const n = indexValue(v);
-  if (n !== undefined) return n;
-  if (v instanceof Undefined) throw undefinedError(v);
-  throw runtimeError("type", `'${typeNameOf(v)}' object cannot be interpreted as an integer`);
-}

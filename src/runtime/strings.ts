@@ -92,7 +92,30 @@ export function cpCompare(a: string, b: string): number {
   return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
 }
 
-/** The code-point index of a UTF-16 offset in s. */
-export function cpIndexOf(s: string, unitOffset: number): number {
-  return unitOffset <= 0 ? unitOffset : cpLength(s.slice(0, unitOffset));
+/** Would a match of needle's length at UTF-16 offset k cut a surrogate pair of hay in two? */
+function cutsPair(hay: string, k: number, n: number): boolean {
+  const isHigh = (i: number) => i >= 0 && i < hay.length && (hay.charCodeAt(i) & 0xfc00) === 0xd800;
+  const isLow = (i: number) => i >= 0 && i < hay.length && (hay.charCodeAt(i) & 0xfc00) === 0xdc00;
+  return (isHigh(k - 1) && isLow(k)) || (isHigh(k + n - 1) && isLow(k + n));
+}
+
+/** Only a needle that starts with a low or ends with a high surrogate can match inside a pair. */
+function edgeSurrogate(needle: string): boolean {
+  return needle.length > 0 && ((needle.charCodeAt(0) & 0xfc00) === 0xdc00 || (needle.charCodeAt(needle.length - 1) & 0xfc00) === 0xd800);
+}
+
+/** indexOf by code points: a lone surrogate in the needle never matches half of a pair (Python str semantics). */
+export function cpFind(hay: string, needle: string, from = 0): number {
+  let k = hay.indexOf(needle, from);
+  if (!edgeSurrogate(needle)) return k;
+  while (k !== -1 && cutsPair(hay, k, needle.length)) k = hay.indexOf(needle, k + 1);
+  return k;
+}
+
+/** lastIndexOf by code points (see cpFind); `before` is the last UTF-16 offset a match may start at. */
+export function cpFindLast(hay: string, needle: string, before = hay.length): number {
+  let k = hay.lastIndexOf(needle, before);
+  if (!edgeSurrogate(needle)) return k;
+  while (k !== -1 && cutsPair(hay, k, needle.length)) k = k === 0 ? -1 : hay.lastIndexOf(needle, k - 1);
+  return k;
 }

@@ -10,32 +10,38 @@ import { SpannedString, Tuple, type CallContext, type Value } from "./value.ts";
 
 type Ctx = CallContext;
 
+/** The length limit of the render, when the caller is a RenderState. */
 export function check(ctx: Ctx): LengthCheck | undefined {
   return ctx instanceof RenderState ? ctx : undefined;
 }
 
 // ---- argument helpers ----
 
+/** The text of a str value (SpannedString included), or null. */
 export function text(v: Value): string | null {
   return typeof v === "string" ? v : v instanceof SpannedString ? v.text : null;
 }
 
+/** The bound str (`self`, slot 0). */
 export function selfText(a: Value[]): string {
   return text(a[0]) as string;
 }
 
+/** A str argument, or CPython's "<what>, not int" TypeError. */
 export function mustStr(v: Value, what = "must be str"): string {
   const s = text(v);
   if (s === null) throw runtimeError("type", `${what}, not ${typeNameOf(v)}`);
   return s;
 }
 
+/** An int argument (operator.index): bool counts, float does not. */
 export function toIndex(v: Value): number {
   if (typeof v === "number" && Number.isInteger(v)) return v;
   if (typeof v === "boolean") return v ? 1 : 0;
   throw runtimeError("type", `'${typeNameOf(v)}' object cannot be interpreted as an integer`);
 }
 
+/** A start / end argument: None or an int. */
 export function sliceIndex(v: Value, msg = "slice indices must be integers or None or have an __index__ method"): number | null {
   if (v === null) return null;
   if (typeof v === "number" && Number.isInteger(v)) return v;
@@ -72,6 +78,7 @@ export class CpText {
   }
 }
 
+/** center / ljust / rjust fillchar: exactly one code point. */
 export function fillChar(v: Value): string {
   const s = text(v);
   if (s === null) throw runtimeError("type", `The fill character must be a unicode character, not ${typeNameOf(v)}`);
@@ -79,6 +86,7 @@ export function fillChar(v: Value): string {
   return s;
 }
 
+/** s with `left` and `right` fill characters around it, checked against the limit. */
 export function padded(s: string, left: number, right: number, fill: string, ctx: Ctx): string {
   if (left <= 0 && right <= 0) return s;
   check(ctx)?.checkStringLength(s.length + Math.max(0, left) + Math.max(0, right));
@@ -87,6 +95,7 @@ export function padded(s: string, left: number, right: number, fill: string, ctx
 
 // ---- str ----
 
+/** What strip(chars) removes: Python whitespace for None, else the code points of chars. */
 export function stripSet(v: Value, name: string): ((c: string) => boolean) {
   if (v === null) return (c) => isPySpace(c.codePointAt(0) as number);
   const s = text(v);
@@ -95,6 +104,7 @@ export function stripSet(v: Value, name: string): ((c: string) => boolean) {
   return (c) => set.has(c);
 }
 
+/** str.strip / lstrip / rstrip. */
 export function strip(s: string, chars: Value, name: string, left: boolean, right: boolean): string {
   // fast path: whitespace, or a set of BMP characters, can be scanned per UTF-16 unit (a surrogate half
   // never matches) and sliced once
@@ -120,6 +130,7 @@ export function strip(s: string, chars: Value, name: string, left: boolean, righ
   return i === 0 && j === cps.length ? s : cps.slice(i, j).join("");
 }
 
+/** Python whitespace at UTF-16 offset i (all of it is in the BMP). */
 export const isSpaceUnit = (s: string, i: number): boolean => isPySpace(s.charCodeAt(i));
 
 /** str.split / rsplit. Whitespace (all BMP) is found per UTF-16 unit, the same as per code point. */
@@ -178,6 +189,7 @@ export function split(s: string, sepV: Value, maxV: Value, fromRight: boolean): 
   return out.reverse();
 }
 
+/** str.splitlines: \r\n is one break; the other boundaries are isLineBreak's. */
 export function splitlines(s: string, keepends: boolean): Value[] {
   const out: string[] = [];
   let start = 0;
@@ -196,6 +208,7 @@ export function splitlines(s: string, keepends: boolean): Value[] {
   return out;
 }
 
+/** str.startswith / endswith with a str or tuple and start / end, by code point. */
 export function affixMatch(a: Value[], name: "startswith" | "endswith"): boolean {
   const t = new CpText(selfText(a));
   const [start, end] = adjust(a[2], a[3], t.length);
@@ -228,6 +241,7 @@ export function search(a: Value[], kind: "find" | "rfind" | "count"): number {
   return k === -1 ? -1 : t.at(start, hay, k);
 }
 
+/** str.replace(old, new, count); an empty old inserts between code points. */
 export function replace(a: Value[], ctx: Ctx): string {
   const s = selfText(a);
   const old = mustStr(a[1], "replace() argument 1 must be str");
@@ -249,6 +263,7 @@ export function replace(a: Value[], ctx: Ctx): string {
   return parts.join(rep);
 }
 
+/** str.join: every item must be a str ("sequence item 0: expected str instance, int found"). */
 export function join(a: Value[], ctx: Ctx): string {
   const sep = selfText(a);
   const it = a[1];
@@ -268,6 +283,7 @@ export function join(a: Value[], ctx: Ctx): string {
   return out;
 }
 
+/** str.partition / rpartition. */
 export function partition(a: Value[], fromRight: boolean): Tuple {
   const s = selfText(a);
   const sep = mustStr(a[1]);
@@ -277,6 +293,7 @@ export function partition(a: Value[], fromRight: boolean): Tuple {
   return new Tuple([s.slice(0, k), sep, s.slice(k + sep.length)]);
 }
 
+/** str.zfill: zeros after a leading sign. */
 export function zfill(a: Value[], ctx: Ctx): string {
   const s = selfText(a);
   const fill = toIndex(a[1]) - cpLength(s);
@@ -286,6 +303,7 @@ export function zfill(a: Value[], ctx: Ctx): string {
   return c === "+" || c === "-" ? c + out.slice(1, fill) + "0" + out.slice(fill + 1) : out;
 }
 
+/** str.center with CPython's placement of the odd fill character. */
 export function center(a: Value[], ctx: Ctx): string {
   const s = selfText(a);
   const width = toIndex(a[1]);
@@ -297,6 +315,7 @@ export function center(a: Value[], ctx: Ctx): string {
   return padded(s, left, marg - left, fill, ctx);
 }
 
+/** str.expandtabs: columns restart after \n and \r. */
 export function expandtabs(a: Value[], ctx: Ctx): string {
   const s = selfText(a);
   const size = toIndex(a[1]);
@@ -319,10 +338,12 @@ export function expandtabs(a: Value[], ctx: Ctx): string {
   return out;
 }
 
+/** Every code point satisfies pred, and there is at least one (the str.isX rule). */
 export function allChars(s: string, pred: (cp: number) => boolean): boolean {
   if (s.length === 0) return false;
   for (const c of s) if (!pred(c.codePointAt(0) as number)) return false;
   return true;
 }
 
+/** str.isalnum for one code point. */
 export const isAlnum = (cp: number): boolean => isAlphaCp(cp) || isDecimalCp(cp) || isDigitCp(cp) || isNumericCp(cp);

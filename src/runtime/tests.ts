@@ -1,7 +1,7 @@
 // jinja2's tests (`x is odd`, `x is defined` …): tests.py TESTS with jinja2's argument names, each
 // answering as the Python function does for spanja's values (bool is a number, str is a sequence …).
 import { builtin, type Builtin } from "./args.ts";
-import { binaryOp, compareValues, contains, pyEquals } from "./ops.ts";
+import { binaryOp, checkHashable, compareValues, contains, pyEquals } from "./ops.ts";
 import { pyStr } from "./pystr.ts";
 import { pyIsLower, pyIsUpper } from "./pychars.ts";
 import { DictView } from "./sequences.ts";
@@ -47,8 +47,10 @@ function isIterable(v: Value): boolean {
   return v instanceof PyObject && v.typeName === "jinja2.runtime.LoopContext object";
 }
 
+/** `value in env.filters`: a dict lookup, so an unhashable value raises. */
 function nameIn(names: ReadonlyMap<string, unknown>, v: Value): boolean {
   const k = typeof v === "string" ? v : v instanceof SpannedString ? v.text : undefined;
+  if (k === undefined) checkHashable(v);
   return k !== undefined && names.has(k);
 }
 

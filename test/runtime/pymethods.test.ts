@@ -69,8 +69,12 @@ describe("binding", () => {
     expect(lookupMethod([], "append")).toBeUndefined();
   });
 
-  it("has no methods on numbers, None or Undefined", () => {
-    expect(lookupMethod(1, "real")).toBeUndefined();
+  it("gives numbers their data attributes, None and Undefined nothing", () => {
+    // python3: (7).real == 7, (1.5).imag == 0.0, True.numerator == 1
+    expect(lookupMethod(7, "real")).toBe(7);
+    expect(pyStr(lookupMethod(1.5, "imag") as Value)).toBe("0.0");
+    expect(lookupMethod(true, "numerator")).toBe(1);
+    expect(pyStr(lookupMethod(true, "bit_length") as Value)).toBe("<built-in method bit_length of bool object at 0x000000000000>");
     expect(lookupMethod(null, "strip")).toBeUndefined();
     expect(lookupMethod(new Undefined(), "strip")).toBeUndefined();
   });

@@ -141,7 +141,7 @@ METHODS = [
     M("{", "format"), M("}", "format"), M("{0", "format", 1), M("{!x}", "format", 1), M("{0!rr}", "format", 1), M("{0.}", "format", 1),
     M("{0[0]x}", "format", [1]), M("{!s:>4}|{!a}", "format", None, "\u00e9"), M("{}", "format", U), M("{:>3}", "format", U), M("{0.x}", "format", U),
     M("{0[items]}", "format", {"items": 5}), M("{0.items}", "format", {"items": 5}), M("{0[0]}", "format", "xyz"), M("{0[-1]}", "format", [1, 2]),
-    M("{x}", "format_map", {"x": 1}), M("a", "format_map", 5), M("{x}", "format_map", 5), M("{x}", "format_map", {}),
+    M("{self}|{__self__}", "format", self=1, __self__=2), M("{x}", "format_map", {"x": 1}), M("a", "format_map", 5), M("{x}", "format_map", 5), M("{x}", "format_map", {}),
     M("-12", "zfill", 6), M("+1", "zfill", 4), M("ab", "zfill", -1), M("ab", "zfill", 5), M("a", "zfill", "a"), M("a", "zfill"),
     M("abc", "center", 6, "*"), M("abc", "center", 8, "*"), M("ab", "center", 5, "*"), M("ab", "center", 7, "*"), M("ab", "center", 1), M("a", "center", 3, "ab"),
     M("a", "center", 3, 1), M("a", "center", "a"), M("a", "center"), M("a", "ljust", 3), M("a", "rjust", 3, "."), M("a", "ljust", 3, ""), M(ASTRAL, "center", 6, "\U0001F600"),
@@ -163,7 +163,14 @@ METHODS = [
     M(D, "setdefault", "q", 1), M(D, "clear"),
     M([1, 2, 1], "count", 1), M([1, 2, 1], "count", 1.0), M([1, 2, 1], "index", 2), M([1, 2, 1], "index", 1, 1), M([1], "index", 2), M([1], "index", 2, "a"),
     M([1], "index"), M([1, 2], "copy"), M([1], "append", 2), M([3, 1], "sort"), M([1], "pop"), M((1, 2, 1), "count", 1), M((1, 2), "index", 2),
-    M((1,), "index", 2), M((1,), "count"), M([1], "count", value=1), M(View("keys", {"a": 1}), "index", "a"), M("abc", "encode"),
+    M((1,), "index", 2), M((1,), "count"), M([1], "count", value=1),
+    M(5, "bit_length"), M(-5, "bit_length"), M(0, "bit_length"), M(255, "bit_count"), M(-7, "bit_count"), M(True, "bit_length"), M(7, "conjugate"),
+    M(True, "conjugate"), M(True, "as_integer_ratio"), M(-12, "as_integer_ratio"), M(5, "bit_length", 1), M(5, "is_integer"), M(5, "real"),
+    M(2.5, "is_integer"), M(2.0, "is_integer"), M(2.0, "conjugate"), M(0.1, "hex"), M(1.0, "hex"), M(-0.0, "hex"), M(5e-324, "hex"), M(INF, "hex"),
+    M(NAN, "hex"), M(1e300, "hex"), M(0.1, "as_integer_ratio"), M(-0.75, "as_integer_ratio"), M(1e300, "as_integer_ratio"), M(INF, "as_integer_ratio"),
+    M(NAN, "as_integer_ratio"), M(0.0, "as_integer_ratio"), M(2.0, "bit_length"),
+    M("{0[k]} {1.real} {1.imag} {2.real} {2.imag} {3.numerator} {3.denominator}", "format", {"k": "v"}, 5, 1.5, True),
+    M("{0.__class__.__name__}", "format", ""), M("{0.__class__}", "format", ""), M("{0._x}", "format", Obj({"_x": 1})), M(View("keys", {"a": 1}), "index", "a"), M("abc", "encode"),
 ]
 
 # ---- tests (`x is name(args)`) ----
@@ -180,7 +187,7 @@ TESTS = [T(n, v) for n in ["defined", "undefined", "none", "boolean", "false", "
     T("in", 1, [1, 2]), T("in", "a", "abc"), T("in", "k", {"k": 1}), T("in", 1, "abc"), T("in", U, [1]), T("in", "a", U),
     T("==", 1, 1.0), T("eq", "a", "a"), T("equalto", [1], (1,)), T("!=", 1, 2), T("ne", U, U), T(">", 2, 1), T("gt", "b", "a"), T("greaterthan", 1, 2),
     T("ge", 2, 2), T(">=", 1.5, 2), T("<", 1, 2), T("lt", [1], [2]), T("lessthan", "a", 1), T("<=", 2, 2), T("le", None, 1), T("gt", U, 1),
-    T("filter", "upper"), T("filter", "nope"), T("filter", 1), T("test", "odd"), T("test", "nope"), T("lower", 123), T("upper", "\u01c5"),
+    T("filter", "upper"), T("filter", "nope"), T("filter", 1), T("filter", [1]), T("test", U), T("test", "odd"), T("test", "nope"), T("lower", 123), T("upper", "\u01c5"),
     T("lower", "a\u01c5"),
 ]
 
