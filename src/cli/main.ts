@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyRecipe, type TaggingRecipe } from "../chat/tagging.ts";
+import { ChatTokenizer } from "../chat/chat-tokenizer.ts";
+import { applyRecipe, readOriginal, type TaggingRecipe } from "../chat/tagging.ts";
 import { TemplateError } from "../errors.ts";
 import type { Span } from "../spans/output.ts";
 import { rangesToCodePoints } from "../spans/units.ts";
@@ -14,7 +15,9 @@ import { DEMO_MESSAGES, DEMO_TOOLS } from "./demo.ts";
 const HELP = `spanja: render chat templates exactly as transformers does, with labeled spans
 
 usage:
-  spanja                                  the main job: Qwen3's real template, tagged, on a demo conversation
+  spanja                                  the main job: Qwen3's real tokenizer and tagged template on a
+                                          conversation with reasoning and tool calls; tokens coloured by
+                                          assistant and thinking masks, exclude_think_from_mask both ways
   spanja render TEMPLATE [--context FILE] [--hf] [--json] [--no-color]
                                           render a template file (- for stdin) with a JSON context
 options:
@@ -57,25 +60,57 @@ function printResult(text: string, spans: Span[], warnings: { message: string }[
   for (const w of warnings) console.log(`  warning: ${w.message}`);
 }
 
-function demo(color: boolean): void {
+/** Tokens coloured by mask: thinking (magenta), assistant (green), prompt (plain); markers without colour. */
+function showTokens(text: string, offsets: readonly [number, number][], assistant: readonly number[], thinking: readonly number[], color: boolean): string {
+  let out = "";
+  let prev = "";
+  let pos = 0;
+  for (let i = 0; i < offsets.length; i++) {
+    // byte-level pieces of one character share its range: print each character once
+    const piece = text.slice(Math.max(pos, offsets[i][0]), offsets[i][1]);
+    pos = Math.max(pos, offsets[i][1]);
+    const cls = thinking[i] ? "think" : assistant[i] ? "assistant" : "";
+    if (color) out += (cls ? COLORS[cls] : RESET) + piece + RESET;
+    else {
+      if (cls !== prev) out += (prev ? `⟦/${prev}⟧` : "") + (cls ? `⟦${cls}⟧` : "");
+      out += piece;
+    }
+    prev = cls;
+  }
+  return color ? out : out + (prev ? `⟦/${prev}⟧` : "");
+}
+
+async function demo(color: boolean): Promise<void> {
   const require = createRequire(import.meta.url);
   const recipe = JSON.parse(readFileSync(join(root, "templates", "qwen3.json"), "utf8")) as TaggingRecipe;
   const configPath = require.resolve(`${recipe.source.package}/${recipe.source.file}`);
-  const config = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>;
-  const original = config[recipe.source.field] as string;
+  const tokenizerPath = require.resolve(`${recipe.source.package}/models/tokenizer.json`);
+  const original = readOriginal(readFileSync(configPath, "utf8"), recipe);
   const tagged = applyRecipe(original, recipe);
-  const context = { messages: DEMO_MESSAGES, tools: DEMO_TOOLS, add_generation_prompt: false };
-  const plain = new Template(original).render(context);
-  const t = new Template(tagged, { name: "qwen3 (tagged)" });
-  const r = t.renderWithSpans(context);
-  console.log(`Qwen3 chat template from ${recipe.source.package}, tagged by templates/qwen3.json`);
-  console.log(`rendered ${r.text.length} characters; identical to the untagged original: ${r.text === plain ? "yes" : "NO"}`);
-  console.log(`${color ? COLORS.assistant + " assistant " + RESET + " " + COLORS.think + " think " + RESET : "⟦assistant⟧ ⟦think⟧"}  (exact spans)\n`);
-  printResult(r.text, r.spans, r.warnings, color);
-  const hf = new Template(tagged, { spanMode: "hf" }).renderWithSpans(context);
-  const key = (spans: Span[]) => JSON.stringify(spans.map((s) => [s.start, s.end, s.label]).sort());
-  const same = key(hf.spans) === key(r.spans);
-  console.log(`\ntransformers' arithmetic (spanMode "hf") gives ${same ? "the same spans (recorded inner first)" : "different spans (see COMPATIBILITY.md)"} here.`);
+  const t0 = performance.now();
+  const tok = await ChatTokenizer.fromFiles(tokenizerPath, configPath);
+  const loadMs = performance.now() - t0;
+  const options = {
+    tools: DEMO_TOOLS as object[],
+    chat_template: tagged,
+    return_assistant_tokens_mask: true,
+    return_thinking_mask: true,
+  } as const;
+  const plain = tok.applyChatTemplate(DEMO_MESSAGES as object[], { tools: DEMO_TOOLS as object[], tokenize: false });
+  const withThink = tok.applyChatTemplate(DEMO_MESSAGES as object[], options);
+  const without = tok.applyChatTemplate(DEMO_MESSAGES as object[], { ...options, exclude_think_from_mask: true });
+  const count = (m: readonly number[] | undefined) => (m ?? []).reduce((a, b) => a + b, 0);
+
+  console.log(`Qwen3: tokenizer and chat template from ${recipe.source.package} (loaded in ${loadMs.toFixed(0)} ms), tagged by templates/qwen3.json`);
+  console.log(`${withThink.input_ids.length} tokens; the tagged template renders the same text as the original: ${withThink.text === plain ? "yes" : "NO"}`);
+  const legend = color ? `${COLORS.assistant} assistant ${RESET} ${COLORS.think} think ${RESET} prompt` : "⟦assistant⟧ ⟦think⟧ prompt";
+  console.log(`${legend}\n`);
+  console.log(`── assistant_masks and thinking_masks (exclude_think_from_mask: false): ${count(withThink.assistant_masks)} assistant tokens, ${count(withThink.thinking_masks)} of them thinking`);
+  console.log(showTokens(withThink.text, withThink.offsets, withThink.assistant_masks ?? [], withThink.thinking_masks ?? [], color));
+  console.log(`\n── exclude_think_from_mask: true: ${count(without.assistant_masks)} assistant tokens; the thinking tokens (including the <think></think> the template inserted) leave the mask`);
+  const none = new Array<number>(without.input_ids.length).fill(0);
+  console.log(showTokens(without.text, without.offsets, without.assistant_masks ?? [], none, color));
+  for (const w of [...withThink.warnings, ...without.warnings]) console.log(`  warning: ${w.message}`);
 }
 
 function render(args: string[], color: boolean): void {
@@ -90,12 +125,12 @@ function render(args: string[], color: boolean): void {
   else printResult(r.text, r.spans, r.warnings, color);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const color = !argv.includes("--no-color") && (process.stdout.isTTY || process.env.FORCE_COLOR !== undefined);
   const args = argv.filter((a) => a !== "--no-color");
   try {
     if (args[0] === "--help" || args[0] === "-h") console.log(HELP);
-    else if (args.length === 0) demo(color);
+    else if (args.length === 0) await demo(color);
     else if (args[0] === "render") render(args.slice(1), color);
     else {
       console.error(`spanja: unknown command '${args[0]}'\n\n${HELP}`);
@@ -108,4 +143,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -12,9 +12,26 @@ export interface Span {
 
 /** Something the caller should know about the result, e.g. a span dropped because a filter changed its text. */
 export interface Warning {
-  code: "span-dropped" | "no-generation" | "unbalanced";
+  code: WarningCode;
   message: string;
 }
+
+/**
+ * Engine codes (span-dropped, unbalanced) and the mask codes of align/masks.ts and chat/: a span dropped,
+ * misplaced by transformers' arithmetic or running to the end under its loop, a token straddling a span
+ * boundary, labeled characters no token covers or that truncation cut, a template without the tag a mask needs.
+ */
+export type WarningCode =
+  | "span-dropped"
+  | "unbalanced"
+  | "no-generation"
+  | "no-think"
+  | "span-dropped-hf"
+  | "span-misplaced-hf"
+  | "span-to-end"
+  | "straddle"
+  | "uncovered"
+  | "truncated";
 
 interface Frame {
   text: string;

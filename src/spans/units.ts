@@ -44,12 +44,52 @@ export interface Range {
   end: number;
 }
 
-/** Converts ranges with UTF-16 offsets into ranges with code-point offsets (one pass over text). */
-export function rangesToCodePoints<T extends Range>(text: string, ranges: readonly T[]): T[] {
-  return ranges.map((r) => ({ ...r, start: toCodePointOffset(text, r.start), end: toCodePointOffset(text, r.end) }));
+/**
+ * Maps many offsets between units in one pass over text (offsets sorted first); `toCp` says the direction.
+ * As the one-offset functions do, code-point offsets past the end extend by one unit each, and UTF-16
+ * offsets past the end clip to the text.
+ */
+function convertAll(text: string, offsets: readonly number[], toCp: boolean): number[] {
+  const order = offsets.map((_, i) => i).sort((a, b) => offsets[a] - offsets[b]);
+  const out = new Array<number>(offsets.length);
+  let u = 0;
+  let cp = 0;
+  for (const i of order) {
+    const target = offsets[i];
+    if (toCp) {
+      for (;;) {
+        if (u >= text.length || u >= target) break;
+        const c = text.charCodeAt(u);
+        const w = c >= 0xd800 && c <= 0xdbff && u + 1 < text.length && (text.charCodeAt(u + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+        if (u + w > target) break;
+        u += w;
+        cp++;
+      }
+      // an offset inside a surrogate pair: the prefix ends in a lone high surrogate, one more code point
+      out[i] = u < target && u < text.length ? cp + 1 : cp;
+    } else {
+      while (cp < target && u < text.length) {
+        const c = text.charCodeAt(u);
+        u += c >= 0xd800 && c <= 0xdbff && u + 1 < text.length && (text.charCodeAt(u + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+        cp++;
+      }
+      out[i] = u + Math.max(0, target - cp);
+    }
+  }
+  return out;
 }
 
-/** Converts ranges with code-point offsets into ranges with UTF-16 offsets. */
+function convertRanges<T extends Range>(text: string, ranges: readonly T[], toCp: boolean): T[] {
+  const flat = convertAll(text, ranges.flatMap((r) => [r.start, r.end]), toCp);
+  return ranges.map((r, i) => ({ ...r, start: flat[2 * i], end: flat[2 * i + 1] }));
+}
+
+/** Converts ranges with UTF-16 offsets into ranges with code-point offsets (one pass over text). */
+export function rangesToCodePoints<T extends Range>(text: string, ranges: readonly T[]): T[] {
+  return convertRanges(text, ranges, true);
+}
+
+/** Converts ranges with code-point offsets into ranges with UTF-16 offsets (one pass over text). */
 export function rangesToUtf16<T extends Range>(text: string, ranges: readonly T[]): T[] {
-  return ranges.map((r) => ({ ...r, start: toUtf16Offset(text, r.start), end: toUtf16Offset(text, r.end) }));
+  return convertRanges(text, ranges, false);
 }

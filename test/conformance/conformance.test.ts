@@ -1,12 +1,14 @@
 // Every conformance case (one-file fixtures and real templates × conversations) rendered by spanja and
-// compared with the goldens Python wrote; one test per fixture area and per template. Also checks that
-// the committed goldens are what the Python reference generates today.
+// compared with the goldens Python wrote; one test per fixture area and per template. The ids/masks cases
+// (tagged templates and transformers' quirks) go through ChatTokenizer, one test per goldens/masks file.
+// Also checks that the committed goldens are what the reference pipeline generates today.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { allCases, formatMismatches, loadEngine, runCases, type Case, type Engine } from "../../conformance/compare.ts";
+import { maskCases, runMaskCases, type MaskCase } from "../../conformance/masks/harness.ts";
 import { GOLDENS, ROOT, readJson, type FixtureGolden } from "../../conformance/sources.ts";
 
 const cases = allCases();
@@ -27,18 +29,56 @@ beforeAll(async () => {
   }
 });
 
+/** Case id → the text that explains it in COMPATIBILITY.md. */
+const known = new Map(
+  Object.entries(readJson<Record<string, string>>(join(ROOT, "conformance", "known-divergences.json"))).filter(([k]) => !k.startsWith("$")),
+);
+
 describe("conformance with transformers' rendering (goldens from conformance/reference)", () => {
   it("has cases", () => {
     expect(units.size).toBeGreaterThan(10);
   });
+
+  it("lists each known divergence in COMPATIBILITY.md, and each still diverges", () => {
+    if (engine === undefined) throw new Error(`spanja engine unavailable: ${engineError}`);
+    const doc = readFileSync(join(ROOT, "COMPATIBILITY.md"), "utf8");
+    for (const [id, mention] of known) {
+      expect(doc, `COMPATIBILITY.md must explain ${id}`).toContain(mention);
+      const c = cases.find((x) => x.id === id);
+      expect(c, `known divergence ${id} is not a conformance case`).toBeDefined();
+      expect(runCases(engine, [c as Case])[0].pass, `${id} now matches Python: remove it from known-divergences.json`).toBe(false);
+    }
+  });
+
   for (const [unit, list] of units) {
     it(`${unit} (${list.length} cases)`, () => {
       if (engine === undefined) throw new Error(`spanja engine unavailable: ${engineError}`);
       const results = runCases(engine, list);
-      const failed = results.filter((r) => !r.pass);
+      const failed = results.filter((r) => !r.pass && !known.has(r.case.id));
       if (failed.length > 0) {
         throw new Error(`${failed.length} of ${list.length} cases differ from Python:\n${formatMismatches(results, 8)}`);
       }
+    });
+  }
+});
+
+const masks = new Map<string, MaskCase[]>();
+for (const c of maskCases()) {
+  const list = masks.get(c.unit);
+  if (list) list.push(c);
+  else masks.set(c.unit, [c]);
+}
+
+describe("ids and masks identical to transformers' pipeline (jinja2, Rust tokenizers, its mask loop)", () => {
+  it("has the tagged templates and the quirk cases", () => {
+    expect([...masks.keys()]).toEqual(expect.arrayContaining(["masks/quirks", "masks/tagged-qwen3"]));
+  });
+  for (const [unit, list] of masks) {
+    it(`${unit} (${list.length} cases)`, () => {
+      if (engine === undefined) throw new Error(`spanja engine unavailable: ${engineError}`);
+      const results = runMaskCases(engine, list);
+      const failed = results.filter((r) => !r.pass);
+      if (failed.length > 0) throw new Error(`${failed.length} of ${list.length} cases differ:\n${formatMismatches(results, 8)}`);
     });
   }
 });
@@ -80,7 +120,8 @@ describe("goldens", () => {
     }
     const out = mkdtempSync(join(tmpdir(), "spanja-goldens-"));
     try {
-      const r = spawnSync("python3", [join(ROOT, "conformance/reference/generate.py"), "--out", out, "--quiet"], { encoding: "utf8" });
+      const env = { ...process.env, NODE: process.execPath };
+      const r = spawnSync("python3", [join(ROOT, "conformance/reference/generate.py"), "--out", out, "--quiet"], { encoding: "utf8", env });
       expect(r.status, `generate.py failed:\n${r.stderr}`).toBe(0);
       const committed = listFiles(GOLDENS);
       const fresh = listFiles(out);

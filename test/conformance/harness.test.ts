@@ -1,5 +1,6 @@
 // The conformance harness itself, driven by stub engines: inputs load and match the goldens, offsets
-// convert both ways, and each kind of difference is reported. Needs neither Python nor the real engine.
+// convert both ways, and each kind of difference is reported; the same for the ids/masks cases with a stub
+// ChatTokenizer. Needs neither Python nor the real engine.
 import { describe, expect, it } from "vitest";
 import {
   allCases,
@@ -17,6 +18,7 @@ import {
   type EngineOptions,
   type Outcome,
 } from "../../conformance/compare.ts";
+import { maskCases, runMaskCases, type MaskCase } from "../../conformance/masks/harness.ts";
 import { parseFixture } from "../../conformance/sources.ts";
 
 class StubError extends Error {
@@ -61,7 +63,8 @@ function oracle(cases: readonly Case[], tweak: (text: string) => string = (t) =>
           runtime: ["TemplateRuntimeError", "type"],
           any: ["TemplateRuntimeError", "type"],
         };
-        throw new StubError(names[fam][0], names[fam][1], g.error.message);
+        // a syntax-family error keeps its own class (TemplateAssertionError is one)
+        throw new StubError(fam === "syntax" ? g.error.type : names[fam][0], names[fam][1], g.error.message);
       }
       const text = g.text ?? "";
       return { text: tweak(text), spans: g.spans.map((s) => ({ label: s.label, start: cpToUtf16(text, s.start), end: cpToUtf16(text, s.end) })), warnings: [] };
@@ -129,7 +132,8 @@ describe("error families", () => {
   const e = (name: string, kind: string): Outcome => ({ ok: false, name, kind, detail: "d", templateError: true, message: "d" });
   it("map Python classes to spanja classes", () => {
     expect(familyMatches({ type: "TemplateSyntaxError", message: "" }, e("TemplateSyntaxError", "syntax"))).toBe(true);
-    expect(familyMatches({ type: "TemplateAssertionError", message: "" }, e("TemplateSyntaxError", "unknown-filter"))).toBe(true);
+    expect(familyMatches({ type: "TemplateAssertionError", message: "" }, e("TemplateAssertionError", "unknown-filter"))).toBe(true);
+    expect(familyMatches({ type: "TemplateAssertionError", message: "" }, e("TemplateSyntaxError", "syntax"))).toBe(false);
     expect(familyMatches({ type: "UndefinedError", message: "" }, e("TemplateRuntimeError", "type"))).toBe(false);
     expect(familyMatches({ type: "SecurityError", message: "" }, e("SecurityError", "security"))).toBe(true);
     expect(familyMatches({ type: "TemplateError", message: "" }, e("TemplateRuntimeError", "raised"))).toBe(true);
@@ -152,5 +156,59 @@ describe("offsets", () => {
   });
   it("describe where texts differ", () => {
     expect(textDiff("ab\ncd", "ab\nxd")).toContain("differs at 2:1");
+  });
+});
+
+describe("ids/masks harness with a stub ChatTokenizer", () => {
+  const cases = maskCases();
+  /** A ChatTokenizer that answers from the goldens, optionally spoiling one field. */
+  function chatOracle(spoil?: (golden: MaskCase["golden"]) => Record<string, unknown>): Engine {
+    const answers = new Map<string, MaskCase>();
+    const key = (conversation: unknown, options: Record<string, unknown>) => {
+      const { chat_template, return_assistant_tokens_mask, return_thinking_mask, mask_policy, ...rest } = options;
+      return JSON.stringify([chat_template, conversation, rest]);
+    };
+    for (const c of cases) answers.set(key(c.conversation, { chat_template: c.source, ...c.options }), c);
+    return {
+      Template: oracle([]).Template,
+      ChatTokenizer: {
+        fromJSON: () => ({
+          applyChatTemplate(conversation: unknown, options: Record<string, unknown>) {
+            const c = answers.get(key(conversation, options));
+            if (c === undefined) throw new Error("stub: unknown case");
+            const g = c.golden;
+            if (g.error !== null) {
+              const fam = errorFamily(g.error.type);
+              const name = fam === "syntax" ? g.error.type : fam === "undefined" ? "UndefinedError" : fam === "security" ? "SecurityError" : "TemplateRuntimeError";
+              throw new StubError(name, fam === "raised" ? "raised" : "type", g.error.message);
+            }
+            const texts = g.samples.map((s) => s.text);
+            return { text: g.batched ? texts : texts[0], ...g, ...(spoil ? spoil(g) : {}) };
+          },
+        }),
+      },
+    };
+  }
+
+  it("loads every golden of goldens/masks with its inputs", () => {
+    expect(cases.filter((c) => c.inputProblem !== undefined).map((c) => `${c.id}: ${c.inputProblem}`)).toEqual([]);
+    expect(cases.length).toBeGreaterThan(250);
+    expect(cases.filter((c) => c.unit === "masks/quirks").length).toBeGreaterThanOrEqual(12);
+  });
+
+  it("a perfect ChatTokenizer passes every case, and the table shows ids and masks", () => {
+    const results = runMaskCases(chatOracle(), cases);
+    expect(formatMismatches(results.filter((r) => !r.pass), 3)).toBe("");
+    const table = formatTable(tally(results));
+    expect(table).toMatch(/area \/ source\s+cases\s+text\s+spans\s+ids\s+masks/);
+    expect(table).toContain("masks/quirks");
+  });
+
+  it("reports a wrong mask as a masks failure, ids still matching", () => {
+    const quirks = cases.filter((c) => c.id === "quirks end-token-zero");
+    const flip = (m: unknown) => (m as number[]).map((x, i) => (i === 0 ? 1 - x : x));
+    const [r] = runMaskCases(chatOracle((g) => ({ assistant_masks: flip(g.assistant_masks) })), quirks);
+    expect([r.pass, r.ids, r.masks, r.text]).toEqual([false, true, false, true]);
+    expect(r.diff).toContain("assistant_masks differ");
   });
 });

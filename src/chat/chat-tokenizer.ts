@@ -1,0 +1,493 @@
+// ChatTokenizer: transformers' apply_chat_template on spanja's engine and Rust-identical offsets: template
+// choice, template variables, continue_final_message, tokenization without special tokens, truncation,
+// padding, and assistant / thinking masks under transformers' loop or exact overlap.
+import { MASK_POLICIES, Sequence, excludeMask, spanMask, type LabeledSpan, type MaskPolicy } from "../align/masks.ts";
+import { OffsetTokenizer } from "../align/offsets.ts";
+import { TemplateError } from "../errors.ts";
+import type { Limits } from "../options.ts";
+import { isPySpace } from "../runtime/pychars.ts";
+import type { Span } from "../spans/output.ts";
+import { Template } from "../template.ts";
+import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
+import { BatchChatEncoding, ChatEncoding, type ChatWarning } from "./encoding.ts";
+import { extraVariables, templateVariables } from "./variables.ts";
+
+export { BatchChatEncoding, ChatEncoding, type ChatWarning, type OffsetUnit } from "./encoding.ts";
+
+/** A message: any object (role, content, tool_calls, reasoning_content, …); the template reads it in place. */
+export type ChatMessage = object;
+/** One conversation: a list of messages. */
+export type Conversation = readonly ChatMessage[];
+
+/** apply_chat_template's options, named as in transformers; every key not listed here is a template variable. */
+export interface ApplyChatTemplateOptions {
+  /** Append the assistant header the template emits when this is true. Default false. */
+  add_generation_prompt?: boolean;
+  /** Leave the final message open (true: its `content`; a string: that field). Not with masks or add_generation_prompt. */
+  continue_final_message?: boolean | string;
+  /** Tool schemas (JSON objects) passed to the template as `tools`; also selects a "tool_use" template. */
+  tools?: readonly object[] | null;
+  /** Documents (objects) passed to the template as `documents`. */
+  documents?: readonly object[] | null;
+  /** A template name from tokenizer_config.json, or a template source. */
+  chat_template?: string | null;
+  /** false: return the rendered string (a list for a batch). Default true. */
+  tokenize?: boolean;
+  /** false: return input_ids only. Default true. */
+  return_dict?: boolean;
+  /** Add `assistant_masks` from `{% generation %}` spans. */
+  return_assistant_tokens_mask?: boolean;
+  /** true or "longest": pad to the longest in the batch; "max_length": to max_length; false: no padding. */
+  padding?: boolean | "longest" | "max_length" | "do_not_pad";
+  /** Truncate to max_length (true, "longest_first", "only_first"); false or "do_not_truncate": no truncation. */
+  truncation?: boolean | "longest_first" | "only_first" | "do_not_truncate";
+  /** Length for truncation and max_length padding; default tokenizer_config's model_max_length. */
+  max_length?: number | null;
+  /** Default tokenizer_config's padding_side, else "right". */
+  padding_side?: "left" | "right";
+  /** spanja: add `thinking_masks` from `{% think %}` spans. */
+  return_thinking_mask?: boolean;
+  /** spanja: thinking tokens leave `assistant_masks`. */
+  exclude_think_from_mask?: boolean;
+  /** spanja: "hf" (default) reproduces transformers' loop, quirks included; "exact" marks overlapping tokens. */
+  mask_policy?: MaskPolicy;
+  /** spanja: a template without `{% generation %}` is an error when masks are asked for (transformers only warns). */
+  require_generation_tag?: boolean;
+  /** Template variables: enable_thinking, reasoning_effort, or any other key. */
+  [variable: string]: unknown;
+}
+
+/** Engine settings for the chat templates: strftime_now's clock and resource limits. */
+export interface ChatTokenizerOptions {
+  now?: Date | (() => Date);
+  limits?: Partial<Limits>;
+}
+
+type IsBatch<C> = C extends readonly (readonly unknown[])[] ? true : false;
+
+/** What applyChatTemplate returns for a conversation (or batch) type and an options type. */
+export type ApplyChatTemplateResult<C, O> = O extends { tokenize: false }
+  ? IsBatch<C> extends true
+    ? string[]
+    : string
+  : O extends { return_dict: false }
+    ? IsBatch<C> extends true
+      ? number[][]
+      : number[]
+    : IsBatch<C> extends true
+      ? BatchChatEncoding
+      : ChatEncoding;
+
+const TAG = "CONTINUE_FINAL_MESSAGE_TAG ";
+/** transformers' check for a generation tag in the template source. */
+const GENERATION_TAG = /\{%-?\s*generation\s*-?%\}/;
+const THINK_TAG = /\{%-?\s*think\s*-?%\}/;
+
+function invalid(detail: string): TemplateError {
+  return new TemplateError("invalid-input", detail);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "a list" : typeof v;
+}
+
+interface Resolved {
+  agp: boolean;
+  cfm: string | null;
+  tools: readonly object[] | null;
+  documents: readonly object[] | null;
+  tokenize: boolean;
+  returnDict: boolean;
+  assistant: boolean;
+  thinking: boolean;
+  exclude: boolean;
+  policy: MaskPolicy;
+  requireGeneration: boolean;
+  padding: "none" | "longest" | "max_length";
+  truncation: boolean;
+  maxLength: number | null;
+  paddingSide: "left" | "right";
+}
+
+/** A Hugging Face tokenizer (tokenizer.json + tokenizer_config.json) that applies chat templates like transformers. */
+export class ChatTokenizer {
+  /** The chat-relevant parts of tokenizer_config.json. */
+  readonly config: ChatConfig;
+  /** The aligned tokenizer (ids and Rust-identical offsets, no special tokens added). */
+  readonly tokenizer: OffsetTokenizer;
+  readonly #vocab: Map<string, number>;
+  readonly #templates = new Map<string, Template>();
+  readonly #engine: ChatTokenizerOptions;
+
+  private constructor(tokenizerJson: Record<string, unknown>, config: ChatConfig, options: ChatTokenizerOptions) {
+    this.tokenizer = OffsetTokenizer.fromJSON(tokenizerJson);
+    this.config = config;
+    this.#engine = options;
+    this.#vocab = vocabulary(tokenizerJson);
+  }
+
+  /** Builds from parsed (or JSON text of) tokenizer.json and tokenizer_config.json. */
+  static fromJSON(tokenizerJson: object | string, tokenizerConfig: object | string = {}, options: ChatTokenizerOptions = {}): ChatTokenizer {
+    const tok = typeof tokenizerJson === "string" ? parseJson(tokenizerJson, "tokenizer.json") : tokenizerJson;
+    const cfg = typeof tokenizerConfig === "string" ? parseJson(tokenizerConfig, "tokenizer_config.json") : tokenizerConfig;
+    if (!isObject(tok)) throw invalid("tokenizer.json must hold a JSON object");
+    return new ChatTokenizer(tok, readConfig(cfg), options);
+  }
+
+  /** Reads tokenizer.json and tokenizer_config.json from disk (Node only; the file loader is imported lazily). */
+  static async fromFiles(tokenizerJsonPath: string, tokenizerConfigPath?: string, options: ChatTokenizerOptions = {}): Promise<ChatTokenizer> {
+    const { readJsonFile } = await import("./files.ts");
+    const [tok, cfg] = await Promise.all([readJsonFile(tokenizerJsonPath), tokenizerConfigPath === undefined ? {} : readJsonFile(tokenizerConfigPath)]);
+    return ChatTokenizer.fromJSON(tok as object, cfg as object, options);
+  }
+
+  /** The special tokens templates see (bos_token, eos_token, …), as transformers' special_tokens_map. */
+  get specialTokens(): Record<string, unknown> {
+    return { ...this.config.specialTokens };
+  }
+
+  /** The id of a token string (added tokens, then the model vocabulary), or null. */
+  tokenToId(token: string): number | null {
+    return this.#vocab.get(token) ?? null;
+  }
+
+  /** The compiled template for a source, once per span mode. */
+  template(source: string, mode: MaskPolicy = "exact"): Template {
+    const key = `${mode}\u0000${source}`;
+    let t = this.#templates.get(key);
+    if (t === undefined) {
+      t = new Template(source, { spanMode: mode, ...(this.#engine.now ? { now: this.#engine.now } : {}), ...(this.#engine.limits ? { limits: this.#engine.limits } : {}) });
+      this.#templates.set(key, t);
+    }
+    return t;
+  }
+
+  /**
+   * transformers' `apply_chat_template`: one conversation (a list of messages) or a batch (a list of them).
+   * Returns a ChatEncoding / BatchChatEncoding, input_ids only (return_dict false) or the text (tokenize false).
+   */
+  applyChatTemplate<const C extends Conversation | readonly Conversation[], const O extends ApplyChatTemplateOptions = {}>(
+    conversation: C,
+    options?: O,
+  ): ApplyChatTemplateResult<C, O> {
+    return this.apply(conversation, (options ?? {}) as ApplyChatTemplateOptions) as ApplyChatTemplateResult<C, O>;
+  }
+
+  private apply(conversation: unknown, options: ApplyChatTemplateOptions): unknown {
+    if (!isObject(options)) throw invalid(`options must be an object, got ${describe(options)}`);
+    const o = this.resolve(options);
+    const source = chooseTemplate(this.config, options.chat_template, o.tools !== null);
+    if (typeof source !== "string") throw invalid(`chat_template must be a string, got ${describe(source)}`);
+    const { batch, chats } = splitBatch(conversation);
+    if (o.cfm !== null) {
+      if (o.agp) {
+        throw invalid(
+          "continue_final_message and add_generation_prompt are not compatible. Use continue_final_message when you want the model to continue the final message, and add_generation_prompt when you want to add a header that will prompt it to start a new assistant message instead.",
+        );
+      }
+      if (o.assistant) throw invalid("continue_final_message is not compatible with return_assistant_tokens_mask.");
+      if (o.thinking) throw invalid("continue_final_message is not compatible with return_thinking_mask.");
+    }
+    const common: ChatWarning[] = [];
+    if (o.assistant && !GENERATION_TAG.test(source)) {
+      const message = "return_assistant_tokens_mask==True but chat template does not contain `{% generation %}` keyword.";
+      if (o.requireGeneration) throw invalid(message);
+      common.push({ code: "no-generation", message });
+    }
+    if (o.thinking && !THINK_TAG.test(source)) {
+      common.push({ code: "no-think", message: "return_thinking_mask is set but the chat template does not contain a `{% think %}` tag: thinking_masks are all zeros" });
+    }
+    const extra = extraVariables(options);
+    const spans = o.assistant || o.thinking;
+    const rendered = chats.map((chat) => this.render(source, chat, o, extra, spans));
+    if (!o.tokenize) return batch ? rendered.map((r) => r.text) : rendered[0].text;
+
+    const encodings = rendered.map((r) => this.tokenizer.encode(r.text));
+    const keep = encodings.map((e): [number, number] => {
+      const n = e.length;
+      if (!o.truncation || o.maxLength === null || n <= o.maxLength) return [0, n];
+      return this.config.truncationSide === "left" ? [n - o.maxLength, n] : [0, o.maxLength];
+    });
+    const kept = keep.map(([a, b]) => b - a);
+    const target = o.padding === "longest" ? Math.max(...kept) : o.padding === "max_length" ? (o.maxLength as number) : 0;
+    const padId = o.padding === "none" ? 0 : this.padId();
+
+    const items = rendered.map((r, i) => {
+      const enc = encodings[i];
+      const [from, to] = keep[i];
+      const pad = Math.max(0, target - kept[i]);
+      const padLeft = o.paddingSide === "left" ? pad : 0;
+      const padRight = pad - padLeft;
+      const sequence = new Sequence({ offsets: enc.cpOffsets, keep: keep[i], padLeft, padRight });
+      const fill = <T>(n: number, v: T): T[] => new Array<T>(n).fill(v);
+      const inputIds = [...fill(padLeft, padId), ...enc.ids.slice(from, to), ...fill(padRight, padId)];
+      const attentionMask = [...fill(padLeft, 0), ...fill(to - from, 1), ...fill(padRight, 0)];
+      const zero = (): [number, number] => [0, 0];
+      const offsets = [...Array.from({ length: padLeft }, zero), ...enc.offsets.slice(from, to).map(([s, e]): [number, number] => [s, e]), ...Array.from({ length: padRight }, zero)];
+      const cpOffsets = [...Array.from({ length: padLeft }, zero), ...enc.cpOffsets.slice(from, to).map(([s, e]): [number, number] => [s, e]), ...Array.from({ length: padRight }, zero)];
+      const warnings: ChatWarning[] = [...common, ...r.warnings];
+      let assistantMasks: number[] | undefined;
+      let thinkingMasks: number[] | undefined;
+      if (o.thinking || (o.assistant && o.exclude)) {
+        const m = spanMask(sequence, r.spans, "think", o.policy);
+        thinkingMasks = m.mask;
+        warnings.push(...m.warnings);
+      }
+      if (o.assistant) {
+        const m = spanMask(sequence, r.spans, "assistant", o.policy);
+        assistantMasks = o.exclude && thinkingMasks ? excludeMask(m.mask, thinkingMasks) : m.mask;
+        warnings.push(...m.warnings);
+      }
+      return new ChatEncoding({
+        text: r.text,
+        inputIds,
+        attentionMask,
+        ...(o.assistant ? { assistantMasks } : {}),
+        ...(o.thinking ? { thinkingMasks } : {}),
+        warnings,
+        offsets,
+        cpOffsets,
+        sequence,
+      });
+    });
+    if (!o.returnDict) return batch ? items.map((e) => e.input_ids) : items[0].input_ids;
+    return batch ? new BatchChatEncoding(items) : items[0];
+  }
+
+  /** Validates the options and fills transformers' defaults. */
+  private resolve(options: ApplyChatTemplateOptions): Resolved {
+    const flag = (name: string, fallback: boolean): boolean => {
+      const v = options[name];
+      if (v === undefined || v === null) return fallback;
+      if (typeof v !== "boolean") throw invalid(`${name} must be true or false, got ${JSON.stringify(v) ?? describe(v)}`);
+      return v;
+    };
+    if ("messages" in options) throw invalid("messages is the conversation, the first argument of applyChatTemplate, not an option");
+    if (options.return_tensors !== undefined && options.return_tensors !== null) throw invalid("return_tensors is not supported: results are plain arrays");
+    const tokenize = flag("tokenize", true);
+    // transformers: `if not tokenize: return_dict = False`
+    const returnDict = tokenize && flag("return_dict", true);
+    const assistant = flag("return_assistant_tokens_mask", false);
+    const thinking = flag("return_thinking_mask", false);
+    if (assistant && !(returnDict && tokenize)) throw invalid("`return_assistant_tokens_mask=True` requires `return_dict=True` and `tokenize=True`");
+    if (thinking && !(returnDict && tokenize)) throw invalid("`return_thinking_mask=True` requires `return_dict=True` and `tokenize=True`");
+    const policy = options.mask_policy ?? "hf";
+    if (!MASK_POLICIES.includes(policy)) throw invalid(`mask_policy must be "hf" or "exact", got ${JSON.stringify(policy)}`);
+
+    const cfmRaw = options.continue_final_message;
+    let cfm: string | null = null;
+    if (typeof cfmRaw === "string") cfm = cfmRaw === "" ? null : cfmRaw;
+    else if (cfmRaw === true) cfm = "content";
+    else if (cfmRaw !== undefined && cfmRaw !== null && cfmRaw !== false) throw invalid(`continue_final_message must be a boolean or a field name, got ${describe(cfmRaw)}`);
+
+    const tools = listOfObjects(options.tools, "tools", "Tools should either be a JSON schema, or a callable function with type hints and a docstring suitable for auto-conversion to a schema.");
+    const documents = listOfObjects(options.documents, "documents", "Documents should be a list of dicts with 'title' and 'text' keys!");
+
+    const paddingRaw = options.padding ?? false;
+    const padding = paddingRaw === true || paddingRaw === "longest" ? "longest" : paddingRaw === "max_length" ? "max_length" : paddingRaw === false || paddingRaw === "do_not_pad" ? "none" : null;
+    if (padding === null) throw invalid(`padding must be true, false, "longest", "max_length" or "do_not_pad", got ${JSON.stringify(paddingRaw)}`);
+    const truncRaw = options.truncation ?? false;
+    const truncation = truncRaw === true || truncRaw === "longest_first" || truncRaw === "only_first" ? true : truncRaw === false || truncRaw === "do_not_truncate" ? false : null;
+    if (truncation === null) throw invalid(`truncation must be true, false, "longest_first", "only_first" or "do_not_truncate", got ${JSON.stringify(truncRaw)}`);
+    const ml = options.max_length;
+    if (ml !== undefined && ml !== null && !(typeof ml === "number" && Number.isInteger(ml) && ml >= 0)) throw invalid(`max_length must be a non-negative integer, got ${JSON.stringify(ml)}`);
+    const maxLength = ml ?? this.config.modelMaxLength;
+    if (padding === "max_length" && maxLength === null) throw invalid('padding="max_length" needs max_length: the tokenizer config gives no model_max_length');
+    if (truncation && maxLength === null) throw invalid("truncation needs max_length: the tokenizer config gives no model_max_length");
+    const paddingSide = options.padding_side ?? this.config.paddingSide;
+    if (paddingSide !== "left" && paddingSide !== "right") throw invalid(`padding_side must be "left" or "right", got ${JSON.stringify(paddingSide)}`);
+    if (padding !== "none" && this.config.padToken === null) {
+      throw invalid(
+        "Asking to pad but the tokenizer does not have a padding token. Please select a token to use as `pad_token` `(tokenizer.pad_token = tokenizer.eos_token e.g.)` or add a new pad token via `tokenizer.add_special_tokens({'pad_token': '[PAD]'})`.",
+      );
+    }
+    return {
+      agp: flag("add_generation_prompt", false),
+      cfm,
+      tools,
+      documents,
+      tokenize,
+      returnDict,
+      assistant,
+      thinking,
+      exclude: flag("exclude_think_from_mask", false),
+      policy,
+      requireGeneration: flag("require_generation_tag", false),
+      padding,
+      truncation,
+      maxLength,
+      paddingSide,
+    };
+  }
+
+  private padId(): number {
+    const pad = this.config.padToken as string;
+    const id = this.#vocab.get(pad);
+    if (id === undefined) throw invalid(`the pad token ${JSON.stringify(pad)} is not in the tokenizer's vocabulary`);
+    return id;
+  }
+
+  /** Renders one conversation (with continue_final_message's sentinel when asked); spans in code points. */
+  private render(source: string, messages: readonly object[], o: Resolved, extra: Record<string, unknown>, withSpans: boolean): { text: string; spans: LabeledSpan[]; warnings: ChatWarning[] } {
+    let chat = messages;
+    let final: string | null = null;
+    if (o.cfm !== null) ({ chat, final } = markFinalMessage(messages, o.cfm, source));
+    const vars = templateVariables(chat, o.tools, o.documents, o.agp, this.config.specialTokens, extra);
+    let text: string;
+    let spans: LabeledSpan[] = [];
+    let warnings: ChatWarning[] = [];
+    if (withSpans) {
+      const r = this.template(source, o.policy).renderWithSpans(vars);
+      text = r.text;
+      spans = spansToCodePoints(text, r.spans);
+      warnings = r.warnings;
+      if (o.policy === "hf") warnings.push(...misplaced(spans, spansToCodePoints(text, this.template(source, "exact").renderWithSpans(vars).spans)));
+    } else text = this.template(source, o.policy).render(vars);
+    if (final !== null) text = cutAtSentinel(text, final);
+    return { text, spans, warnings };
+  }
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw invalid(`${what} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Token string → id: the model vocabulary, then added tokens (their ids win, as in the Rust tokenizer). */
+function vocabulary(json: Record<string, unknown>): Map<string, number> {
+  const out = new Map<string, number>();
+  const model = json.model as { vocab?: unknown } | undefined;
+  if (isObject(model?.vocab)) for (const [k, v] of Object.entries(model.vocab)) if (typeof v === "number") out.set(k, v);
+  for (const t of (Array.isArray(json.added_tokens) ? json.added_tokens : []) as { content?: unknown; id?: unknown }[]) {
+    if (typeof t?.content === "string" && typeof t.id === "number") out.set(t.content, t.id);
+  }
+  return out;
+}
+
+/** transformers' batch test: a list whose first element is a list is a batch. */
+function splitBatch(conversation: unknown): { batch: boolean; chats: (readonly object[])[] } {
+  if (!Array.isArray(conversation)) throw invalid(`conversation must be a list of messages or a list of conversations, got ${describe(conversation)}`);
+  if (conversation.length === 0) throw invalid("conversation is empty: give a list of messages, or a list of conversations");
+  const batch = Array.isArray(conversation[0]);
+  const chats = (batch ? conversation : [conversation]) as unknown[];
+  chats.forEach((chat, i) => {
+    const where = batch ? `conversation ${i}` : "the conversation";
+    if (!Array.isArray(chat)) throw invalid(`${where} must be a list of messages, got ${describe(chat)}`);
+    chat.forEach((m, j) => {
+      if (!isObject(m)) throw invalid(`message ${j} of ${where} must be an object, got ${describe(m)}`);
+    });
+  });
+  return { batch, chats: chats as (readonly object[])[] };
+}
+
+function listOfObjects(v: unknown, name: string, pythonMessage: string): readonly object[] | null {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v)) throw invalid(`${name} must be a list, got ${describe(v)}`);
+  for (const item of v) if (!isObject(item)) throw invalid(pythonMessage);
+  return v as readonly object[];
+}
+
+/**
+ * transformers' continue_final_message: on a copy, append the sentinel to the final message's field (to the
+ * last text block of a list content). Returns the copy and the final text before the sentinel.
+ */
+function markFinalMessage(messages: readonly object[], field: string, source: string): { chat: object[]; final: string } {
+  const chat = messages.slice();
+  const last = chat[chat.length - 1] as Record<string, unknown> | undefined;
+  if (last === undefined) throw invalid("continue_final_message is set but there is no final message to continue");
+  const value = last[field];
+  if (value === undefined || value === null) throw invalid(`continue_final_message is set but the final message has no "${field}" to continue!`);
+  if (!source.includes(field)) throw invalid(`continue_final_message is set to "${field}" but this is not an accepted field in the chat_template`);
+  const copy: Record<string, unknown> = { ...last };
+  chat[chat.length - 1] = copy;
+  if (Array.isArray(value)) {
+    const blocks = value.slice();
+    for (let i = blocks.length - 1; i >= 0; i--) {
+      const block = blocks[i] as unknown;
+      if (isObject(block) && "text" in block) {
+        if (typeof block.text !== "string") throw invalid("continue_final_message: the final message's last text block must hold a string");
+        blocks[i] = { ...block, text: block.text + TAG };
+        copy[field] = blocks;
+        return { chat, final: block.text };
+      }
+    }
+    throw invalid("continue_final_message is set but we could not find any text to continue in the final message!");
+  }
+  if (typeof value !== "string") throw invalid(`continue_final_message: the final message's "${field}" must be a string or a list of content blocks`);
+  copy[field] = value + TAG;
+  return { chat, final: value };
+}
+
+/** Cuts the rendering at the sentinel; rstrip when the template trimmed the space after it (transformers). */
+function cutAtSentinel(rendered: string, final: string): string {
+  const tag = TAG.trim();
+  if (!rendered.includes(pyStrip(final)) || !rendered.includes(tag)) {
+    throw invalid(
+      "continue_final_message is set but the final message does not appear in the chat after applying the chat template! This can happen if the chat template deletes portions of the final message. Please verify the chat template and final message in your chat to ensure they are compatible." +
+        `Final message to continue: ${pyStrip(final)}\nRendered chat:\n${rendered}`,
+    );
+  }
+  const at = rendered.lastIndexOf(tag);
+  if (rendered.slice(at, at + TAG.length) === TAG) return rendered.slice(0, at);
+  return pyStrip(rendered.slice(0, at), false);
+}
+
+/** Python's str.strip() / rstrip() with no argument (Unicode whitespace as str.isspace). */
+function pyStrip(s: string, left = true): string {
+  let a = 0;
+  let b = s.length;
+  if (left) while (a < b && isPySpace(s.charCodeAt(a))) a++;
+  while (b > a && isPySpace(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
+}
+
+/**
+ * Where transformers' arithmetic puts a span somewhere else than the template's output has it (a tag inside a
+ * macro, call, set or filter block): the spans of each label compared in order of position.
+ */
+function misplaced(hf: readonly LabeledSpan[], exact: readonly LabeledSpan[]): ChatWarning[] {
+  const out: ChatWarning[] = [];
+  const byPos = (a: LabeledSpan, b: LabeledSpan) => a.start - b.start || a.end - b.end;
+  for (const label of new Set([...hf, ...exact].map((s) => s.label))) {
+    const h = hf.filter((s) => s.label === label).sort(byPos);
+    const x = exact.filter((s) => s.label === label).sort(byPos);
+    for (let i = 0; i < Math.max(h.length, x.length); i++) {
+      const a = h[i];
+      const b = x[i];
+      if (a !== undefined && b !== undefined && a.start === b.start && a.end === b.end) continue;
+      const where = a === undefined ? "no span" : `[${a.start}, ${a.end})`;
+      const real = b === undefined ? "no span" : `[${b.start}, ${b.end})`;
+      out.push({
+        code: "span-misplaced-hf",
+        message: `transformers' arithmetic records the ${label} span at ${where} where the template's output has ${real} (a tag inside a macro, call, set or filter block)`,
+        label,
+        ...(a ? { start: a.start, end: a.end } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Engine spans (UTF-16, possibly past the end under transformers' arithmetic) to code points, one pass. */
+function spansToCodePoints(text: string, spans: readonly Span[]): LabeledSpan[] {
+  if (spans.length === 0) return [];
+  const cpAt = new Int32Array(text.length + 1);
+  let cp = 0;
+  for (let i = 0; i < text.length; i++) {
+    cpAt[i] = cp;
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) cpAt[++i] = cp;
+    cp++;
+  }
+  cpAt[text.length] = cp;
+  // Past the end, the engine counted one unit per code point (spans/units.ts toUtf16Offset).
+  const conv = (u: number) => (u <= text.length ? cpAt[u] : cp + (u - text.length));
+  return spans.map((s) => ({ label: s.label, start: conv(s.start), end: conv(s.end) }));
+}
