@@ -1,5 +1,6 @@
 // Filter behaviour the case tables cannot show: Undefined hints, groupby's namedtuple fields, random,
 // attr returning bound methods, template-built dicts (Maps), the FILTERS table itself, limits.
+import { Template } from "../../../src/index.ts";
 import { describe, expect, it } from "vitest";
 import { TemplateError } from "../../../src/errors.ts";
 import { FILTERS } from "../../../src/runtime/filters/index.ts";
@@ -55,9 +56,11 @@ describe("groupby", () => {
     const groups = applyFilter("groupby", "[{'c': 'b'}, {'c': 'a'}, {'c': 'B'}], 'c'") as GroupTuple[];
     expect(groups).toHaveLength(2);
     expect(groups[0]).toBeInstanceOf(Tuple);
-    expect(groups[1].getAttr("grouper")).toBe("b");
-    expect(pyRepr(groups[1].getAttr("list") as Value)).toBe("[{'c': 'b'}, {'c': 'B'}]");
-    expect(groups[1].getAttr("other")).toBeUndefined();
+    expect(groups[1].field("grouper")).toBe("b");
+    expect(pyRepr(groups[1].field("list") as Value)).toBe("[{'c': 'b'}, {'c': 'B'}]");
+    expect(groups[1].field("other")).toBeUndefined();
+    // and through the template's attribute protocol
+    expect(new Template("{% for g in x|groupby('c') %}{{ g.grouper }}:{{ g.list|length }} {% endfor %}").render({ x: [{ c: "b" }, { c: "a" }] })).toBe("a:1 b:1 ");
     // python3: str(_GroupTuple) is tuple.__str__
     expect(pyStr(groups[0])).toBe("('a', [{'c': 'a'}])");
   });
