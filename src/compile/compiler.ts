@@ -18,7 +18,8 @@ export function compileTemplate(
   options: ResolvedOptions,
   tables: { filters: ReadonlyMap<string, Builtin<RenderState>>; tests: ReadonlyMap<string, Builtin<RenderState>> },
 ): CompiledTemplate {
-  const body = compileBody(tree.body, { source, options, filters: tables.filters, tests: tables.tests, soft: false });
+  const boundNames = bindings(tree);
+  const body = compileBody(tree.body, { source, options, filters: tables.filters, tests: tables.tests, soft: false, boundNames });
   return (state, context, globals) => {
     try {
       body({ state, context, globals, scope: new Scope(null) });
@@ -26,4 +27,22 @@ export function compileTemplate(
       throw toTemplateError(e, undefined, source);
     }
   };
+}
+
+/** Names bound anywhere in the template, plus those the runtime binds (loop, caller, varargs, kwargs). */
+function bindings(tree: ast.Template): Set<string> {
+  const names = new Set(["loop", "caller", "varargs", "kwargs"]);
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    const n = node as { kind?: string; name?: string };
+    if ((n.kind === "NameTarget" || n.kind === "Macro") && typeof n.name === "string") names.add(n.name);
+    if (n.kind === "Macro" || n.kind === "CallBlock") for (const p of (node as ast.Macro).params) names.add(p.name);
+    for (const [k, v] of Object.entries(node)) if (k !== "loc" && typeof v === "object") visit(v);
+  };
+  visit(tree.body);
+  return names;
 }

@@ -21,7 +21,7 @@ import {
   type CallArgs,
   type Value,
 } from "../runtime/value.ts";
-import { resolve, type Frame } from "./scope.ts";
+import { resolve, resolveFree, type Frame } from "./scope.ts";
 import { at, toTemplateError, type CompileContext } from "./locate.ts";
 
 /** A compiled expression. */
@@ -31,6 +31,7 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
   switch (node.kind) {
     case "Name": {
       const name = node.name;
+      if (!cx.boundNames.has(name)) return (f) => resolveFree(f, name);
       return (f) => resolve(f, name);
     }
     case "Const": {

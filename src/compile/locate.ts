@@ -17,6 +17,9 @@ export interface CompileContext {
   readonly tests: ReadonlyMap<string, Builtin<RenderState>>;
   /** Inside an if-branch or conditional expression (jinja2's soft frame). */
   readonly soft: boolean;
+  /** Every name the template binds anywhere (set, for, with, macro, parameters, loop …); any other name
+   *  can only come from the context or the globals, so its lookup skips the scopes. */
+  readonly boundNames: ReadonlySet<string>;
 }
 
 /** Converts any thrown value into a TemplateError located at loc (if it has no position yet). */

@@ -56,6 +56,11 @@ export function childFrame(f: Frame, scope: Scope = new Scope(f.scope)): Frame {
 export function resolve(f: Frame, name: string): Value {
   const v = f.scope.lookup(name);
   if (v !== undefined) return v;
+  return resolveFree(f, name);
+}
+
+/** Resolves a name the template never binds: context (own properties only), then globals, else Undefined. */
+export function resolveFree(f: Frame, name: string): Value {
   if (Object.hasOwn(f.context, name)) {
     const c = f.context[name];
     if (c !== undefined) return c as Value;

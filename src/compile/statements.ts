@@ -150,8 +150,8 @@ function inner(cx: CompileContext): CompileContext {
 
 /** Prints a value: captured output keeps its spans, everything else goes through Python's str(). */
 function emit(f: Frame, v: Value): void {
-  if (v instanceof SpannedString) f.state.out.writeCaptured(v);
-  else if (typeof v === "string") f.state.out.write(v);
+  if (typeof v === "string") f.state.out.write(v);
+  else if (v instanceof SpannedString) f.state.out.writeCaptured(v);
   else f.state.out.write(pyStr(v));
 }
 

@@ -76,6 +76,8 @@ export function bind(sig: Signature, call: CallArgs): Value[] {
   const { params } = sig;
   // fast path: positional arguments only, no *args / **kwargs in the signature
   if (call.kwargs.size === 0 && !sig.varargs && !sig.varkw && call.args.length <= params.length) {
+    // every slot given: the caller's fresh array serves as is (implementations never write their slots)
+    if (call.args.length === params.length) return call.args;
     const out = call.args.slice();
     for (let i = out.length; i < params.length; i++) {
       if (!params[i].hasDefault) return bindSlow(sig, call);
