@@ -138,5 +138,59 @@ export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}
     return [inner, itemSep + inner, "\n" + ind.repeat(level)];
   };
 
+  if (ind === null && !sortKeys) return compact(v, itemSep, keySep, ascii, 0, active);
   return encode(v, 0);
+}
+
+/**
+ * The common case (no indent, insertion order): one string built by concatenation, plain objects read
+ * with for-in instead of entry arrays. Same output as `encode` above.
+ */
+function compact(x: Value, itemSep: string, keySep: string, ascii: boolean, depth: number, active: Set<object>): string {
+  switch (typeof x) {
+    case "string":
+      return jsonString(x, ascii);
+    case "number":
+      return Number.isInteger(x) ? intStr(x) : jsonFloat(x);
+    case "boolean":
+      return x ? "true" : "false";
+  }
+  if (x === null) return "null";
+  if (x instanceof SpannedString) return jsonString(x.text, ascii);
+  if (x instanceof Float) return jsonFloat(x.value);
+  const isList = Array.isArray(x) && !(x instanceof DictView);
+  const isDict = !isList && (x instanceof Map || isPlainDict(x));
+  if (!isList && !isDict && !(x instanceof Tuple)) return notSerializable(x);
+  if (active.has(x as object)) throw runtimeError("type", "Circular reference detected");
+  if (depth >= MAX_DEPTH) throw runtimeError("limit", "maximum recursion depth exceeded while encoding a JSON object");
+  active.add(x as object);
+  let out: string;
+  if (!isDict) {
+    const items: readonly Value[] = x instanceof Tuple ? x.items : (x as readonly Value[]);
+    out = "[";
+    for (let i = 0; i < items.length; i++) out += (i > 0 ? itemSep : "") + compact(items[i], itemSep, keySep, ascii, depth + 1, active);
+    out += "]";
+  } else if (x instanceof Map) {
+    out = "{";
+    let first = true;
+    for (const [k, val] of x) {
+      out += (first ? "" : itemSep) + jsonString(jsonKey(k), ascii) + keySep + compact(val, itemSep, keySep, ascii, depth + 1, active);
+      first = false;
+    }
+    out += "}";
+  } else {
+    const d = x as Record<string, unknown>;
+    out = "{";
+    let first = true;
+    for (const k in d) {
+      if (!Object.hasOwn(d, k)) continue;
+      const val = d[k];
+      if (val === undefined) continue;
+      out += (first ? "" : itemSep) + jsonString(k, ascii) + keySep + compact(val as Value, itemSep, keySep, ascii, depth + 1, active);
+      first = false;
+    }
+    out += "}";
+  }
+  active.delete(x as object);
+  return out;
 }
