@@ -84,6 +84,22 @@ function notSerializableSep(x: Value): never {
   throw runtimeError("type", `can only concatenate str (not "${typeNameOf(x)}") to str`);
 }
 
+/** JSON of a str, number, bool or None; null for anything else. */
+function scalar(x: Value, ascii: boolean): string | null {
+  switch (typeof x) {
+    case "string":
+      return jsonString(x, ascii);
+    case "number":
+      return Number.isInteger(x) ? intStr(x) : jsonFloat(x);
+    case "boolean":
+      return x ? "true" : "false";
+  }
+  if (x === null) return "null";
+  if (x instanceof SpannedString) return jsonString(x.text, ascii);
+  if (x instanceof Float) return jsonFloat(x.value);
+  return null;
+}
+
 /** transformers' tojson filter: json.dumps(v, ensure_ascii=False, indent=indent, …). */
 export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}): string {
   const ind = indentString(indent);
@@ -99,17 +115,8 @@ export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}
   };
 
   const encode = (x: Value, level: number): string => {
-    switch (typeof x) {
-      case "string":
-        return jsonString(x, ascii);
-      case "number":
-        return Number.isInteger(x) ? intStr(x) : jsonFloat(x);
-      case "boolean":
-        return x ? "true" : "false";
-    }
-    if (x === null) return "null";
-    if (x instanceof SpannedString) return jsonString(x.text, ascii);
-    if (x instanceof Float) return jsonFloat(x.value);
+    const sc = scalar(x, ascii);
+    if (sc !== null) return sc;
     if ((Array.isArray(x) && !(x instanceof DictView)) || x instanceof Tuple) {
       const items: readonly Value[] = x instanceof Tuple ? x.items : (x as readonly Value[]);
       if (items.length === 0) return "[]";
@@ -147,17 +154,8 @@ export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}
  * with for-in instead of entry arrays. Same output as `encode` above.
  */
 function compact(x: Value, itemSep: string, keySep: string, ascii: boolean, depth: number, active: Set<object>): string {
-  switch (typeof x) {
-    case "string":
-      return jsonString(x, ascii);
-    case "number":
-      return Number.isInteger(x) ? intStr(x) : jsonFloat(x);
-    case "boolean":
-      return x ? "true" : "false";
-  }
-  if (x === null) return "null";
-  if (x instanceof SpannedString) return jsonString(x.text, ascii);
-  if (x instanceof Float) return jsonFloat(x.value);
+  const sc = scalar(x, ascii);
+  if (sc !== null) return sc;
   const isList = Array.isArray(x) && !(x instanceof DictView);
   const isDict = !isList && (x instanceof Map || isPlainDict(x));
   if (!isList && !isDict && !(x instanceof Tuple)) return notSerializable(x);
