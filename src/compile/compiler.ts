@@ -7,7 +7,7 @@ import type { RenderState } from "../runtime/state.ts";
 import type { PlainDict, Value } from "../runtime/value.ts";
 import { toTemplateError } from "./locate.ts";
 import { Scope } from "./scope.ts";
-import { compileBody } from "./statements.ts";
+import { compileFrameBody } from "./statements.ts";
 
 /** A compiled template: renders into the state's output. */
 export type CompiledTemplate = (state: RenderState, context: PlainDict, globals: ReadonlyMap<string, Value>) => void;
@@ -19,7 +19,7 @@ export function compileTemplate(
   tables: { filters: ReadonlyMap<string, Builtin<RenderState>>; tests: ReadonlyMap<string, Builtin<RenderState>> },
 ): CompiledTemplate {
   const boundNames = bindings(tree);
-  const body = compileBody(tree.body, { source, options, filters: tables.filters, tests: tables.tests, soft: false, boundNames });
+  const body = compileFrameBody(tree.body, { source, options, filters: tables.filters, tests: tables.tests, soft: false, boundNames });
   return (state, context, globals) => {
     try {
       body({ state, context, globals, scope: new Scope(null) });

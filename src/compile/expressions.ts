@@ -363,3 +363,46 @@ function checkKnown(node: ast.Filter | ast.Test, cx: CompileContext): void {
   if ((isFilter ? cx.filters : cx.tests).has(node.name)) return;
   throw new TemplateAssertionError(`No ${isFilter ? "filter" : "test"} named '${node.name}'.`, { loc: node.loc, source: cx.source }, isFilter ? "unknown-filter" : "unknown-test");
 }
+
+/**
+ * The expression of `{{ … }}`. jinja2 evaluates an output expression made only of constants at compile
+ * time, and a slice then goes through environment.getitem, which turns a TypeError into Undefined:
+ * `{{ 17[1:] }}` prints nothing, while the same slice inside an if or a filter raises at run time.
+ */
+export function compileOutputExpr(node: ast.Expr, cx: CompileContext): Eval {
+  const e = compileExpr(node, cx);
+  if (node.kind !== "GetItem" || node.index.kind !== "Slice" || !isConstant(node.object)) return e;
+  const sl = node.index;
+  if (![sl.start, sl.stop, sl.step].every((p) => p === null || isConstant(p))) return e;
+  return (f) => {
+    try {
+      return e(f);
+    } catch (err) {
+      if (err instanceof TemplateError && err.kind === "type") return new Undefined();
+      throw err;
+    }
+  };
+}
+
+/** Whether jinja2's optimizer can evaluate the expression at compile time (literals and operators on them). */
+function isConstant(e: ast.Expr): boolean {
+  switch (e.kind) {
+    case "Const":
+      return true;
+    case "List":
+    case "Tuple":
+      return e.items.every(isConstant);
+    case "Dict":
+      return e.keys.every(isConstant) && e.values.every(isConstant);
+    case "UnaryOp":
+      return isConstant(e.operand);
+    case "BinOp":
+      return isConstant(e.left) && isConstant(e.right);
+    case "Compare":
+      return isConstant(e.left) && e.ops.every((o) => isConstant(o.right));
+    case "CondExpr":
+      return isConstant(e.test) && isConstant(e.body) && (e.orelse === null || isConstant(e.orelse));
+    default:
+      return false;
+  }
+}

@@ -7,8 +7,9 @@ import { bindMacroArgs, type MacroSignature } from "../runtime/macro.ts";
 import { pyStr } from "../runtime/pystr.ts";
 import { iterate } from "../runtime/sequences.ts";
 import { Callable, Namespace, SpannedString, Tuple, truthy, type CallArgs, type Value } from "../runtime/value.ts";
-import { compileArgs, compileExpr, compileFilter, plain, type Eval } from "./expressions.ts";
+import { compileArgs, compileExpr, compileFilter, compileOutputExpr, plain, type Eval } from "./expressions.ts";
 import { at, located, toTemplateError, type CompileContext } from "./locate.ts";
+import { localsInit } from "./locals.ts";
 import { Scope, childFrame, resolve, type Frame } from "./scope.ts";
 
 export const NEXT = 0;
@@ -32,6 +33,18 @@ export function compileBody(body: readonly ast.Stmt[], cx: CompileContext): Exec
   };
 }
 
+/** The body of a frame of its own (set/filter block, region, for-else, template): its stored-first names
+ *  start as Undefined. The frame passed in must have a fresh scope. */
+export function compileFrameBody(body: readonly ast.Stmt[], cx: CompileContext): Exec {
+  const exec = compileBody(body, cx);
+  const init = localsInit(body);
+  if (init === null) return exec;
+  return (f) => {
+    init(f.scope);
+    return exec(f);
+  };
+}
+
 function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
   switch (node.kind) {
     case "Text": {
@@ -43,7 +56,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       };
     }
     case "Output": {
-      const expr = compileExpr(node.expr, cx);
+      const expr = compileOutputExpr(node.expr, cx);
       const { loc } = node;
       const { source } = cx;
       return (f: Frame) => {
@@ -74,7 +87,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       };
     }
     case "SetBlock": {
-      const body = compileBody(node.body, inner(cx));
+      const body = compileFrameBody(node.body, inner(cx));
       const assign = compileAssign(node.target, cx);
       const filter = node.filter ? compileFilterChain(node.filter, cx) : null;
       return at(cx, node.loc, (f: Frame): Signal => {
@@ -86,7 +99,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       });
     }
     case "FilterBlock": {
-      const body = compileBody(node.body, inner(cx));
+      const body = compileFrameBody(node.body, inner(cx));
       const filter = compileFilterChain(node.filter, cx);
       return at(cx, node.loc, (f: Frame): Signal => {
         const [captured, sig] = captureWithSignal(f, childFrame(f), body);
@@ -118,9 +131,11 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       const values = node.values.map((v) => compileExpr(v, cx));
       const targets = node.targets.map((t) => compileAssign(t, cx));
       const body = compileBody(node.body, inner(cx));
+      const init = localsInit(node.body);
       return (f) => {
         const vals = values.map((v) => v(f));
         const inner = childFrame(f);
+        init?.(inner.scope);
         for (let i = 0; i < targets.length; i++) targets[i](inner, vals[i]);
         return body(inner);
       };
@@ -130,7 +145,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
     case "Continue":
       return () => CONTINUE;
     case "Region": {
-      const body = compileBody(node.body, inner(cx));
+      const body = compileFrameBody(node.body, inner(cx));
       const label = node.label;
       return (f) => {
         // transformers renders the body as a call block: `{% set %}` inside it stays local
@@ -224,7 +239,8 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
   const assign = compileAssign(node.target, cx);
   const filter = node.filter ? compileExpr(node.filter, inner(cx)) : null;
   const body = compileBody(node.body, inner(cx));
-  const orelse = compileBody(node.orelse, inner(cx));
+  const init = localsInit(node.body);
+  const orelse = compileFrameBody(node.orelse, inner(cx));
   const recursive = node.recursive;
   const loopLoc = node.loc;
 
@@ -243,6 +259,7 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
       state.countIteration();
       loop.index0 = i;
       const scope = new Scope(f.scope);
+      init?.(scope);
       scope.set("loop", loop);
       const inner = childFrame(f, scope);
       assign(inner, items[i]);
@@ -294,6 +311,7 @@ function mentions(node: unknown, name: string): boolean {
 /** A macro (or a call block's caller): returns a factory that closes over the defining frame. */
 function compileMacro(name: string, params: readonly ast.Param[], bodyNodes: readonly ast.Stmt[], cx: CompileContext, loc: ast.Macro["loc"]): (def: Frame) => Callable {
   const body = compileBody(bodyNodes, inner(cx));
+  const init = localsInit(bodyNodes);
   const names = params.map((p) => p.name);
   const defaults = params.map((p) => (p.default ? compileExpr(p.default, inner(cx)) : null));
   const sig: MacroSignature = {
@@ -318,6 +336,7 @@ function compileMacro(name: string, params: readonly ast.Param[], bodyNodes: rea
         const state = def.state;
         const bound = bindMacroArgs(sig, args);
         const scope = new Scope(def.scope);
+        init?.(scope);
         const inner = childFrame(def, scope);
         for (let i = 0; i < names.length; i++) {
           const d = defaults[i];
