@@ -36,6 +36,8 @@ export type WarningCode =
 interface Frame {
   text: string;
   spans: Span[];
+  /** hf mode: code points written to this frame. */
+  cp: number;
 }
 
 interface OpenRegion {
@@ -45,6 +47,8 @@ interface OpenRegion {
   start: number;
   /** hf mode: code points of the top-level output when the region opened. */
   topCp: number;
+  /** hf mode: code points of its own frame when the region opened. */
+  frameCp: number;
 }
 
 /** Thrown when the output grows past the limit; the engine turns it into a LimitError. */
@@ -62,14 +66,13 @@ export interface Captured {
 }
 
 export class Output {
-  private frames: Frame[] = [{ text: "", spans: [] }];
+  private frames: Frame[] = [{ text: "", spans: [], cp: 0 }];
   private top: Frame = this.frames[0];
   private open: OpenRegion[] = [];
   private written = 0;
   private readonly maxLength: number;
   /** hf mode: transformers' arithmetic (code points; start = top-level output so far). */
   private readonly hf: boolean;
-  private topCp = 0;
   /** hf-mode spans in code points, in the order transformers records them (inner first). */
   readonly hfSpans: Span[] = [];
   readonly warnings: Warning[] = [];
@@ -84,7 +87,7 @@ export class Output {
     this.written += s.length;
     if (this.written > this.maxLength) throw new OutputLimitExceeded(this.maxLength);
     this.top.text += s;
-    if (this.hf && this.frames.length === 1) this.topCp += codePointLength(s);
+    if (this.hf) this.top.cp += codePointLength(s);
   }
 
   /** Writes captured text and re-bases its spans onto the current frame. */
@@ -96,7 +99,7 @@ export class Output {
 
   /** Starts buffering output (macro call, caller(), set block, filter block). */
   pushCapture(): void {
-    this.top = { text: "", spans: [] };
+    this.top = { text: "", spans: [], cp: 0 };
     this.frames.push(this.top);
   }
 
@@ -116,12 +119,12 @@ export class Output {
 
   /** Opens a labeled region at the current position. */
   openRegion(label: string): void {
-    this.open.push({ label, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.topCp });
+    this.open.push({ label, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.frames[0].cp, frameCp: this.top.cp });
   }
 
   /** Marks output that jinja2 buffers without a capture here (a recursive loop); pair with closeBuffer. */
   openBuffer(): void {
-    this.open.push({ label: null, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.topCp });
+    this.open.push({ label: null, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.frames[0].cp, frameCp: this.top.cp });
   }
 
   closeBuffer(): void {
@@ -139,9 +142,8 @@ export class Output {
       // transformers: the body is rendered first; start = length of what the top-level generator yielded,
       // which excludes anything still buffered (the outermost open region or capture).
       const firstTopRegion = this.open.find((o) => o.frame === 0);
-      const start = firstTopRegion !== undefined ? firstTopRegion.topCp : r.frame === 0 ? r.topCp : this.topCp;
-      const body = this.top.text.slice(r.start, end);
-      this.hfSpans.push({ label: r.label, start, end: start + codePointLength(body) });
+      const start = firstTopRegion !== undefined ? firstTopRegion.topCp : r.frame === 0 ? r.topCp : this.frames[0].cp;
+      this.hfSpans.push({ label: r.label, start, end: start + (this.top.cp - r.frameCp) });
     }
   }
 
