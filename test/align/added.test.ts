@@ -1,16 +1,11 @@
 // Added-token rules (lstrip, rstrip, single_word, normalized, ids) on modified real tokenizers, each case
 // against the Rust oracle loading the same modified tokenizer.json.
 import { beforeAll, describe, expect, it } from "vitest";
+import type { AddedTokenSpec } from "../../src/align/added.ts";
 import { type Pair, both, loadVariant, tokenizerJson } from "./oracle.ts";
 
-interface Spec {
-  content: string;
-  single_word?: boolean;
-  lstrip?: boolean;
-  rstrip?: boolean;
-  normalized?: boolean;
-  special?: boolean;
-}
+/** An added token as a test writes it; withAdded numbers it. */
+type Spec = Omit<AddedTokenSpec, "id">;
 
 /** A real tokenizer.json with extra added tokens, numbered after the last one as Rust numbers them. */
 function withAdded(name: "llama3" | "llama2" | "qwen3", extra: Spec[]): object {
