@@ -67,7 +67,7 @@ const stmt: fc.Arbitrary<string> = fc.letrec((tie) => ({
     tie("s").map((b) => `{% filter upper %}${b}{% endfilter %}`),
     tie("s").map((b) => `{% generation %}${b}{% endgeneration %}`),
     tie("s").map((b) => `\n  {% think %}\n${b}  {% endthink %}\n`),
-    fc.tuple(tie("s"), tie("s")).map(([a, b]) => a + b),
+    fc.tuple(tie("s"), tie("s")).map(([a, b]) => String(a) + String(b)),
   ),
 })).s;
 

@@ -81,7 +81,7 @@ describe("exact spans", () => {
       node: fc.oneof(
         { depthSize: "small", withCrossShrink: true },
         leaf,
-        fc.tuple(tie("node"), tie("node")).map(([a, b]) => a + b),
+        fc.tuple(tie("node"), tie("node")).map(([a, b]) => String(a) + String(b)),
         tie("node").map((b) => `{% generation %}${b}{% endgeneration %}`),
         tie("node").map((b) => `{% think %}${b}{% endthink %}`),
         tie("node").map((b) => `{% for i in [1, 2] %}${b}{% endfor %}`),
