@@ -5,7 +5,8 @@ import { TemplateAssertionError, TemplateError, TemplateRuntimeError, runtimeErr
 import { binaryOp, compareValues, contains, pyEquals, unaryOp } from "../runtime/ops.ts";
 import { attrGetter, callAttr, getItem } from "../runtime/sandbox.ts";
 import { iterate, sliceValue } from "../runtime/sequences.ts";
-import { callBuiltin } from "../runtime/args.ts";
+import { callBuiltin, type Builtin } from "../runtime/args.ts";
+import type { RenderState } from "../runtime/state.ts";
 import {
   Callable,
   Float,
@@ -132,10 +133,12 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       const extra = hasArgs(node) ? compileArgs(node, cx) : null;
       const { loc } = node;
       const { source } = cx;
+      const direct = test !== undefined && extra === null ? operandOnly(test) : null;
       return (f) => {
         try {
           if (test === undefined) throw new TemplateRuntimeError("unknown-test", `No test named '${name}' found.`);
           // tests see the value itself: `x is defined` must not fail on Undefined
+          if (direct !== null) return truthy(direct(plain(f, operand(f)), f.state));
           return truthy(callBuiltin(test, withOperand(plain(f, operand(f)), extra, f), f.state));
         } catch (e) {
           throw toTemplateError(e, loc, source);
@@ -335,14 +338,28 @@ export function compileFilter(node: ast.Filter, operand: Eval, cx: CompileContex
   const extra = hasArgs(node) ? compileArgs(node, cx) : null;
   const { loc } = node;
   const { source } = cx;
+  const direct = filter !== undefined && extra === null ? operandOnly(filter) : null;
   return (f) => {
     try {
       if (filter === undefined) throw new TemplateRuntimeError("unknown-filter", `No filter named '${name}' found.`);
+      if (direct !== null) return direct(plain(f, operand(f)), f.state);
       return callBuiltin(filter, withOperand(plain(f, operand(f)), extra, f), f.state);
     } catch (e) {
       throw toTemplateError(e, loc, source);
     }
   };
+}
+
+/**
+ * A filter or test used without arguments whose other parameters all have defaults: the argument slots
+ * are known at compile time, so the call skips binding.
+ */
+function operandOnly(b: Builtin<RenderState>): ((v: Value, state: RenderState) => Value) | null {
+  const { params, varargs, varkw } = b.sig;
+  if (varargs || varkw || params.length === 0 || !params.slice(1).every((p) => p.hasDefault)) return null;
+  const defaults = params.slice(1).map((p) => p.default as Value);
+  if (defaults.length === 0) return (v, state) => b.impl([v], state);
+  return (v, state) => b.impl([v, ...defaults], state);
 }
 
 function hasArgs(node: ast.Args): boolean {

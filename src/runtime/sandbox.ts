@@ -86,13 +86,15 @@ export function getAttr(obj: Value, name: string, immutable = true): Value {
 export function attrGetter(name: string, immutable: boolean): (obj: Value) => Value {
   if (name.charCodeAt(0) === 95 || DICT_ATTRS.has(name)) return (obj) => getAttrSlow(obj, name, immutable);
   if (name in Object.prototype) return (obj) => plainDictFirst(obj, name, immutable);
-  // a name Object.prototype lacks can only be found on a plain object as an own property: one read
+  // a name Object.prototype lacks can only be found on a plain object as an own property: one read.
+  // Undefined is immutable, so one instance serves every miss of this name.
+  const missing = new Undefined(name, "dict object");
   return (obj) => {
     if (typeof obj === "object" && obj !== null && !Array.isArray(obj)) {
       const proto = Object.getPrototypeOf(obj);
       if (proto === Object.prototype || proto === null) {
         const v = (obj as Record<string, unknown>)[name];
-        return v !== undefined ? (v as Value) : new Undefined(name, "dict object");
+        return v !== undefined ? (v as Value) : missing;
       }
     }
     return getAttrSlow(obj, name, immutable);
