@@ -85,6 +85,13 @@ export function bind(sig: Signature, call: CallArgs): Value[] {
     }
     return out;
   }
+  // positional arguments only into a signature with *args / **kwargs (e.g. `length`, `namespace`)
+  if (call.kwargs.size === 0 && call.args.length >= params.length && (sig.varargs || call.args.length === params.length)) {
+    const out = call.args.slice(0, params.length);
+    if (sig.varargs) out.push(call.args.slice(params.length));
+    if (sig.varkw) out.push(new Map<string, Value>());
+    return out;
+  }
   return bindSlow(sig, call);
 }
 
