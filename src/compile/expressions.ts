@@ -126,24 +126,9 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       return compileFilter(node, compileExpr(node.node, cx), cx);
     }
     case "Test": {
-      checkKnown(node, cx);
-      const operand = compileExpr(node.node, cx);
-      const name = node.name;
-      const test = cx.tests.get(name);
-      const extra = hasArgs(node) ? compileArgs(node, cx) : null;
-      const { loc } = node;
-      const { source } = cx;
-      const direct = test !== undefined && extra === null ? operandOnly(test) : null;
-      return (f) => {
-        try {
-          if (test === undefined) throw new TemplateRuntimeError("unknown-test", `No test named '${name}' found.`);
-          // tests see the value itself: `x is defined` must not fail on Undefined
-          if (direct !== null) return truthy(direct(plain(f, operand(f)), f.state));
-          return truthy(callBuiltin(test, withOperand(plain(f, operand(f)), extra, f), f.state));
-        } catch (e) {
-          throw toTemplateError(e, loc, source);
-        }
-      };
+      // tests see the value itself: `x is defined` must not fail on Undefined
+      const apply = compileApplied(node, compileExpr(node.node, cx), cx);
+      return (f) => truthy(apply(f));
     }
     case "UnaryOp": {
       const operand = compileExpr(node.operand, cx);
@@ -332,18 +317,24 @@ export function compileArgs(node: ArgsNode, cx: CompileContext): (f: Frame) => C
 
 /** A filter applied to an operand closure; `operand` may also be captured block output. */
 export function compileFilter(node: ast.Filter, operand: Eval, cx: CompileContext): Eval {
+  return compileApplied(node, operand, cx);
+}
+
+/** A filter or test called with the operand first, resolved once at compile time. */
+function compileApplied(node: ast.Filter | ast.Test, operand: Eval, cx: CompileContext): Eval {
   checkKnown(node, cx);
-  const name = node.name;
-  const filter = cx.filters.get(name);
+  const isFilter = node.kind === "Filter";
+  const builtin = (isFilter ? cx.filters : cx.tests).get(node.name);
+  const missing = `No ${isFilter ? "filter" : "test"} named '${node.name}' found.`;
   const extra = hasArgs(node) ? compileArgs(node, cx) : null;
+  const direct = builtin !== undefined && extra === null ? operandOnly(builtin) : null;
   const { loc } = node;
   const { source } = cx;
-  const direct = filter !== undefined && extra === null ? operandOnly(filter) : null;
   return (f) => {
     try {
-      if (filter === undefined) throw new TemplateRuntimeError("unknown-filter", `No filter named '${name}' found.`);
+      if (builtin === undefined) throw new TemplateRuntimeError(isFilter ? "unknown-filter" : "unknown-test", missing);
       if (direct !== null) return direct(plain(f, operand(f)), f.state);
-      return callBuiltin(filter, withOperand(plain(f, operand(f)), extra, f), f.state);
+      return callBuiltin(builtin, withOperand(plain(f, operand(f)), extra, f), f.state);
     } catch (e) {
       throw toTemplateError(e, loc, source);
     }
