@@ -4,6 +4,7 @@ export { DEFAULT_LIMITS, type Limits, type SpanMode, type TemplateOptions, type 
 export {
   TemplateError,
   TemplateSyntaxError,
+  TemplateAssertionError,
   TemplateRuntimeError,
   UndefinedError,
   SecurityError,
@@ -28,3 +29,5 @@ export {
 } from "./chat/chat-tokenizer.ts";
 export type { MaskPolicy } from "./align/masks.ts";
 export type { WarningCode } from "./spans/output.ts";
+export { applyRecipe, readOriginal, tagTemplate, type TaggingRecipe, type TemplateEdit } from "./chat/tagging.ts";
+export { UnsupportedTokenizerError } from "./align/offsets.ts";
