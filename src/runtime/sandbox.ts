@@ -149,11 +149,5 @@ export function getItem(obj: Value, key: Value, immutable = true): Value {
   return new Undefined(pyRepr(key), typeRepr(obj), true);
 }
 
-/** A value read out of caller data: JS `undefined` and host functions are not template values. */
-export function fromHost(v: unknown): Value {
-  if (v === undefined) return new Undefined();
-  return v as Value;
-}
-
 // str.format fields (`'{0.name}'.format(x)`) read through this same policy
 setFormatFieldAccess((o, k, isAttr) => (isAttr ? getAttr(o, String(k)) : getItem(o, k)));

@@ -259,15 +259,6 @@ export function strValue(v: string | SpannedString): string {
   return typeof v === "string" ? v : v.text;
 }
 
-export function isNumber(v: unknown): v is number | Float {
-  return typeof v === "number" || v instanceof Float;
-}
-
-/** The JS number of an int, float or bool (Python bools are ints). */
-export function numValue(v: number | Float | boolean): number {
-  return typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : v.value;
-}
-
 export function isFloat(v: unknown): boolean {
   return v instanceof Float || (typeof v === "number" && !Number.isInteger(v));
 }

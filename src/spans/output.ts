@@ -113,10 +113,6 @@ export class Output {
     return f;
   }
 
-  get depth(): number {
-    return this.frames.length;
-  }
-
   /** Opens a labeled region at the current position. */
   openRegion(label: string): void {
     this.open.push({ label, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.frames[0].cp, frameCp: this.top.cp });
