@@ -14,7 +14,8 @@ export type ErrorKind =
   | "security"
   | "limit"
   | "raised"
-  | "invalid-input";
+  | "invalid-input"
+  | "inference";
 
 /** A frame of macro calls, for the `in macro 'x', called at L:C` lines. */
 export interface MacroFrame {
@@ -121,6 +122,25 @@ export class SecurityError extends TemplateRuntimeError {
 export class LimitError extends TemplateRuntimeError {
   constructor(detail: string, options: TemplateErrorOptions = {}) {
     super("limit", detail, options);
+  }
+}
+
+/** Why spans could not be inferred from a template's message loop (see README, "Inferred spans"). */
+export type InferenceFailure = "no-message-loop" | "no-region" | "prompt-render-failed" | "content-elsewhere";
+
+/**
+ * spanja cannot say which characters an assistant message generated on this template and refuses to guess:
+ * the template must be tagged with `{% generation %}` (see templates/). `loc` points at the message loop.
+ */
+export class InferenceError extends TemplateError {
+  readonly reason: InferenceFailure;
+  /** The message the failure is about, when there is one. */
+  readonly messageIndex: number | undefined;
+
+  constructor(reason: InferenceFailure, detail: string, options: TemplateErrorOptions & { messageIndex?: number } = {}) {
+    super("inference", `${detail}. spans cannot be inferred (${reason}); tag the template with {% generation %} and {% think %} instead (see templates/)`, options, "InferenceError");
+    this.reason = reason;
+    this.messageIndex = options.messageIndex;
   }
 }
 

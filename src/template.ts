@@ -9,7 +9,11 @@ import { RenderState, type RenderEnv } from "./runtime/state.ts";
 import { TESTS } from "./runtime/tests.ts";
 import { Callable, isPlainDict, type PlainDict, type Value } from "./runtime/value.ts";
 import { Source, normalizeNewlines } from "./source.ts";
+import { inferSpans, type TrackedRender } from "./infer/infer.ts";
+import { DEFAULT_THINK_MARKERS, validMarkers, type ThinkMarkers } from "./infer/think.ts";
+import { MessageTracker } from "./runtime/messages.ts";
 import { Output, type Span, type Warning } from "./spans/output.ts";
+import { splitSpans } from "./spans/regions.ts";
 import { rangesToUtf16 } from "./spans/units.ts";
 import { parse } from "./syntax/parser.ts";
 
@@ -18,6 +22,20 @@ export interface RenderResult {
   text: string;
   spans: Span[];
   warnings: Warning[];
+}
+
+/** Where spans come from: `{% generation %}` / `{% think %}` tags, or inferred from the message loops. */
+export type SpanSource = "tags" | "infer";
+
+export interface RenderSpansOptions {
+  /** "tags" (default): the template's region tags. "infer": README, "Inferred spans"; throws InferenceError. */
+  spanSource?: SpanSource;
+  /** Reasoning formats for inferred think spans. Default DEFAULT_THINK_MARKERS. */
+  thinkMarkers?: readonly ThinkMarkers[];
+}
+
+function checkContext(context: object): void {
+  if (!isPlainDict(context)) throw new TemplateError("invalid-input", "the render context must be a plain object of template variables");
 }
 
 function hostBuiltin(name: string, fn: HostFunction): Builtin<RenderState> {
@@ -59,15 +77,22 @@ export class Template {
     return this.run(context, false).text;
   }
 
-  /** Renders and returns the labeled spans ({% generation %} → "assistant", {% think %} → "think"). */
-  renderWithSpans(context: object = {}): RenderResult {
-    return this.run(context, true);
+  /**
+   * Renders and returns the labeled spans: from `{% generation %}` ("assistant") and `{% think %}` ("think")
+   * tags, or with `spanSource: "infer"` inferred from the message loops (exact offsets whatever spanMode).
+   */
+  renderWithSpans(context: object = {}, options: RenderSpansOptions = {}): RenderResult {
+    const source = options.spanSource ?? "tags";
+    if (source === "tags") return this.run(context, true);
+    if (source !== "infer") throw new TemplateError("invalid-input", `spanSource must be "tags" or "infer", got ${JSON.stringify(source)}`);
+    const markers = options.thinkMarkers ?? DEFAULT_THINK_MARKERS;
+    if (!validMarkers(markers)) throw new TemplateError("invalid-input", "thinkMarkers must be a list of {open, close} with non-empty strings");
+    checkContext(context);
+    return inferSpans((c) => this.runTracked(c), context as Record<string, unknown>, this.source, markers);
   }
 
   private run(context: object, withSpans: boolean): RenderResult {
-    if (!isPlainDict(context)) {
-      throw new TemplateError("invalid-input", "the render context must be a plain object of template variables");
-    }
+    checkContext(context);
     const hf = withSpans && this.options.spanMode === "hf";
     const out = new Output(this.options.limits.maxOutputLength, hf);
     const state = new RenderState(this.env, out);
@@ -75,5 +100,16 @@ export class Template {
     const { text, spans } = out.finish();
     if (!withSpans) return { text, spans: [], warnings: out.warnings };
     return { text, spans: hf ? rangesToUtf16(text, out.hfSpans) : spans, warnings: out.warnings };
+  }
+
+  /** A render that records message regions (exact offsets) for span inference. */
+  private runTracked(context: Record<string, unknown>): TrackedRender {
+    const out = new Output(this.options.limits.maxOutputLength, false);
+    const tracker = new MessageTracker(context.messages as Value[]);
+    const state = new RenderState(this.env, out, tracker);
+    this.compiled(state, context as PlainDict, this.globals);
+    const { text, spans } = out.finish();
+    const { regions } = splitSpans(spans);
+    return { text, regions, regionsLost: out.regionsLost, loops: tracker.loops, generationPromptReadAt: tracker.generationPromptReadAt, warnings: out.warnings };
   }
 }

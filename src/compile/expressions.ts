@@ -32,8 +32,14 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
   switch (node.kind) {
     case "Name": {
       const name = node.name;
-      if (!cx.boundNames.has(name)) return (f) => resolveFree(f, name);
-      return (f) => resolve(f, name);
+      const get: Eval = !cx.boundNames.has(name) ? (f) => resolveFree(f, name) : (f) => resolve(f, name);
+      if (name !== "add_generation_prompt") return get;
+      // inferred spans: until this read, the prompt renders with and without the generation prompt agree
+      return (f) => {
+        const m = f.state.messages;
+        if (m !== null && m.generationPromptReadAt === null) m.generationPromptReadAt = f.state.out.topLength;
+        return get(f);
+      };
     }
     case "Const": {
       const v: Value = node.isFloat && typeof node.value === "number" && Number.isInteger(node.value) ? new Float(node.value) : node.value;
@@ -81,7 +87,13 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
         return at(cx, node.loc, (f) => {
           const o = plain(f, obj(f));
           if (o instanceof Undefined) throw undefinedError(o);
-          return sliceValue(o, start ? start(f) : null, stop ? stop(f) : null, step ? step(f) : null);
+          const a = start ? start(f) : null;
+          const b = stop ? stop(f) : null;
+          const c = step ? step(f) : null;
+          const r = sliceValue(o, a, b, c);
+          // inferred spans: a slice of the messages is a message view too
+          if (f.state.messages !== null) f.state.messages.noteSlice(o, r, a, b, c);
+          return r;
         });
       }
       const index = compileExpr(node.index, cx);

@@ -3,9 +3,11 @@
 import type * as ast from "../syntax/ast.ts";
 import { TemplateError, runtimeError } from "../errors.ts";
 import { LoopObject } from "../runtime/loop.ts";
+import type { MessageTracker } from "../runtime/messages.ts";
 import { bindMacroArgs, type MacroSignature } from "../runtime/macro.ts";
 import { pyStr } from "../runtime/pystr.ts";
 import { iterate } from "../runtime/sequences.ts";
+import { iterationLabel, loopEndLabel } from "../spans/regions.ts";
 import { Callable, Namespace, SpannedString, Tuple, truthy, type CallArgs, type Value } from "../runtime/value.ts";
 import { compileArgs, compileExpr, compileFilter, compileOutputExpr, plain, type Eval } from "./expressions.ts";
 import { at, located, toTemplateError, type CompileContext } from "./locate.ts";
@@ -244,16 +246,29 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
   const recursive = node.recursive;
   const loopLoc = node.loc;
 
-  const run = (f: Frame, iterable: Value, depth0: number): boolean => {
+  /** Runs the loop; returns whether any item was iterated, and the message loop execution (or -1). */
+  const run = (f: Frame, iterable: Value, depth0: number): [boolean, number] => {
     const state = f.state;
-    let items = iterate(plain(f, iterable));
+    const all = iterate(plain(f, iterable));
+    // inferred spans: the message index of each item when the iterable is a message view
+    const view = state.messages !== null ? state.messages.indicesOf(iterable) : undefined;
+    let items = all;
+    let indices = view;
     if (filter !== null) {
-      items = items.filter((item: Value) => {
+      items = [];
+      const kept: number[] = [];
+      for (let j = 0; j < all.length; j++) {
         const probe = childFrame(f);
-        assign(probe, item);
-        return truthy(filter(probe));
-      });
+        assign(probe, all[j]);
+        if (truthy(filter(probe))) {
+          items.push(all[j]);
+          if (view !== undefined) kept.push(view[j]);
+        }
+      }
+      if (view !== undefined) indices = kept;
     }
+    const exec = indices !== undefined ? (state.messages as MessageTracker).startLoop(loopLoc) : -1;
+    const out = state.out;
     const loop = new LoopObject(items, depth0, recursive ? (it: Value) => recurse(f, it, depth0 + 1) : null);
     for (let i = 0; i < items.length; i++) {
       state.countIteration();
@@ -263,9 +278,16 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
       scope.set("loop", loop);
       const inner = childFrame(f, scope);
       assign(inner, items[i]);
-      if (body(inner) === BREAK) break;
+      let sig: Signal;
+      if (indices === undefined) sig = body(inner);
+      else {
+        out.openRegion(iterationLabel(exec, indices[i]));
+        sig = body(inner);
+        out.closeRegion();
+      }
+      if (sig === BREAK) break;
     }
-    return items.length > 0;
+    return [items.length > 0, exec];
   };
 
   const recurse = (f: Frame, it: Value, depth0: number): Value => {
@@ -275,7 +297,8 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
       out.pushCapture();
       let c;
       try {
-        run(f, it, depth0);
+        const exec = run(f, it, depth0)[1];
+        if (exec >= 0) out.mark(loopEndLabel(exec));
       } finally {
         c = out.popCapture();
       }
@@ -290,7 +313,9 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
     // jinja2 renders a recursive loop as a function into a buffer: transformers' arithmetic sees it so
     if (recursive) f.state.out.openBuffer();
     try {
-      if (!run(f, iterable, 0)) orelse(childFrame(f));
+      const [iterated, exec] = run(f, iterable, 0);
+      if (!iterated) orelse(childFrame(f));
+      if (exec >= 0) f.state.out.mark(loopEndLabel(exec));
     } finally {
       if (recursive) f.state.out.closeBuffer();
     }

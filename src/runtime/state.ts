@@ -4,6 +4,7 @@ import { LimitError, runtimeError } from "../errors.ts";
 import type { Limits } from "../options.ts";
 import { Output } from "../spans/output.ts";
 import { callBuiltin, type Builtin } from "./args.ts";
+import type { MessageTracker } from "./messages.ts";
 import { PyObject, Undefined, pyTypeName, undefinedError, type CallArgs, type CallContext, type Value } from "./value.ts";
 
 /** What a render needs from its template: tables of filters and tests, limits, clock, mode. */
@@ -21,10 +22,13 @@ export class RenderState implements CallContext {
   private iterations = 0;
   /** Current depth of macro calls and recursive loops. */
   depth = 0;
+  /** Message views and loop executions, when this render infers spans; null otherwise. */
+  readonly messages: MessageTracker | null;
 
-  constructor(env: RenderEnv, out: Output) {
+  constructor(env: RenderEnv, out: Output, messages: MessageTracker | null = null) {
     this.env = env;
     this.out = out;
+    this.messages = messages;
   }
 
   get limits(): Limits {

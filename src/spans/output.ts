@@ -1,6 +1,7 @@
 // The output sink: appends text, opens and closes labeled regions, and keeps a capture stack so that
 // buffered output (macros, caller(), set and filter blocks) carries its spans until it is emitted.
 // Knows strings and offsets, nothing of templates.
+import { isInternal } from "./regions.ts";
 import { codePointLength } from "./units.ts";
 
 /** A labeled range of the output, UTF-16 offsets. */
@@ -76,10 +77,17 @@ export class Output {
   /** hf-mode spans in code points, in the order transformers records them (inner first). */
   readonly hfSpans: Span[] = [];
   readonly warnings: Warning[] = [];
+  /** Message regions (internal spans) lost because a filter or an operator used their output as a value. */
+  regionsLost = 0;
 
   constructor(maxLength: number, hf = false) {
     this.maxLength = maxLength;
     this.hf = hf;
+  }
+
+  /** Length of the top-level output so far (UTF-16). */
+  get topLength(): number {
+    return this.frames[0].text.length;
   }
 
   write(s: string): void {
@@ -134,7 +142,7 @@ export class Output {
     if (r === undefined || r.label === null) throw new Error("spanja bug: region stack underflow");
     const end = this.top.text.length;
     this.top.spans.push({ label: r.label, start: r.start, end });
-    if (this.hf) {
+    if (this.hf && !isInternal(r.label)) {
       // transformers: the body is rendered first; start = length of what the top-level generator yielded,
       // which excludes anything still buffered (the outermost open region or capture).
       const firstTopRegion = this.open.find((o) => o.frame === 0);
@@ -143,11 +151,20 @@ export class Output {
     }
   }
 
+  /** Records an empty internal span at the current position (where a message loop ended). */
+  mark(label: string): void {
+    const at = this.top.text.length;
+    this.top.spans.push({ label, start: at, end: at });
+  }
+
   /** Drops the spans of captured text whose text a filter changed, with a warning. */
   dropSpans(c: Captured, why: string): void {
     if (c.spans.length === 0) return;
-    const labels = [...new Set(c.spans.map((s) => s.label))].join(", ");
-    this.warnings.push({ code: "span-dropped", message: `${c.spans.length} ${labels} span(s) dropped: ${why}` });
+    const shown = c.spans.filter((s) => !isInternal(s.label));
+    this.regionsLost += c.spans.length - shown.length;
+    if (shown.length === 0) return;
+    const labels = [...new Set(shown.map((s) => s.label))].join(", ");
+    this.warnings.push({ code: "span-dropped", message: `${shown.length} ${labels} span(s) dropped: ${why}` });
   }
 
   /** The finished text and its spans in document order (outer before inner at the same start). */
