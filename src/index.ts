@@ -1,5 +1,6 @@
 // spanja's public API. Nothing inside src/ imports this file.
-export { Template, type RenderResult } from "./template.ts";
+export { Template, type RenderResult, type RenderSpansOptions, type SpanSource } from "./template.ts";
+export { DEFAULT_THINK_MARKERS, isEmptyThink, type ThinkMarkers } from "./infer/think.ts";
 export { DEFAULT_LIMITS, type Limits, type SpanMode, type TemplateOptions, type HostFunction } from "./options.ts";
 export {
   TemplateError,
@@ -9,6 +10,8 @@ export {
   UndefinedError,
   SecurityError,
   LimitError,
+  InferenceError,
+  type InferenceFailure,
   type ErrorKind,
 } from "./errors.ts";
 export type { Loc } from "./source.ts";

@@ -7,7 +7,8 @@ import { TemplateError } from "../errors.ts";
 import type { Limits } from "../options.ts";
 import { isPySpace } from "../runtime/pychars.ts";
 import type { Span } from "../spans/output.ts";
-import { Template } from "../template.ts";
+import { DEFAULT_THINK_MARKERS, isEmptyThink, validMarkers, type ThinkMarkers } from "../infer/think.ts";
+import { Template, type SpanSource } from "../template.ts";
 import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
 import { BatchChatEncoding, ChatEncoding, type ChatWarning } from "./encoding.ts";
 import { extraVariables, templateVariables } from "./variables.ts";
@@ -51,8 +52,24 @@ export interface ApplyChatTemplateOptions {
   exclude_think_from_mask?: boolean;
   /** spanja: "hf" (default) reproduces transformers' loop, quirks included; "exact" marks overlapping tokens. */
   mask_policy?: MaskPolicy;
-  /** spanja: a template without `{% generation %}` is an error when masks are asked for (transformers only warns). */
+  /**
+   * spanja: a template without `{% generation %}` is an error when masks are asked for (transformers only
+   * warns). Implies span_source "tags" unless span_source is given.
+   */
   require_generation_tag?: boolean;
+  /**
+   * spanja: where spans come from. "tags": `{% generation %}` / `{% think %}`; "infer": the message loops
+   * (README, "Inferred spans"; throws InferenceError when it cannot attribute). Default: "tags" when the
+   * template has a generation or think tag, else "infer" with a `spans-inferred` warning.
+   */
+  span_source?: SpanSource;
+  /** spanja: empty think blocks (`<think>\n\n</think>\n\n`) leave `assistant_masks`; real reasoning stays. */
+  exclude_empty_think?: boolean;
+  /**
+   * spanja: reasoning formats for inferred think spans. Default: `<think>`…`</think>` and gpt-oss's analysis
+   * channel, each only when the tokenizer's vocabulary has its tokens.
+   */
+  think_markers?: readonly ThinkMarkers[];
   /** Template variables: enable_thinking, reasoning_effort, or any other key. */
   [variable: string]: unknown;
 }
@@ -105,7 +122,11 @@ interface Resolved {
   assistant: boolean;
   thinking: boolean;
   exclude: boolean;
+  excludeEmpty: boolean;
   policy: MaskPolicy;
+  /** null: decided by the template (tags when it has one). */
+  spanSource: SpanSource | null;
+  markers: readonly ThinkMarkers[] | null;
   requireGeneration: boolean;
   padding: "none" | "longest" | "max_length";
   truncation: boolean;
@@ -193,17 +214,22 @@ export class ChatTokenizer {
       if (o.thinking) throw invalid("continue_final_message is not compatible with return_thinking_mask.");
     }
     const common: ChatWarning[] = [];
-    if (o.assistant && !GENERATION_TAG.test(source)) {
+    const tagged = GENERATION_TAG.test(source) || THINK_TAG.test(source);
+    const spanSource: SpanSource = o.spanSource ?? (tagged || o.requireGeneration ? "tags" : "infer");
+    const spans = o.assistant || o.thinking;
+    if (spans && spanSource === "infer" && o.spanSource === null) {
+      common.push({ code: "spans-inferred", message: "the chat template has no {% generation %} or {% think %} tag: spans were inferred from its message loop (span_source \"infer\")" });
+    }
+    if (spanSource === "tags" && o.assistant && !GENERATION_TAG.test(source)) {
       const message = "return_assistant_tokens_mask==True but chat template does not contain `{% generation %}` keyword.";
       if (o.requireGeneration) throw invalid(message);
       common.push({ code: "no-generation", message });
     }
-    if (o.thinking && !THINK_TAG.test(source)) {
+    if (spanSource === "tags" && o.thinking && !THINK_TAG.test(source)) {
       common.push({ code: "no-think", message: "return_thinking_mask is set but the chat template does not contain a `{% think %}` tag: thinking_masks are all zeros" });
     }
     const extra = extraVariables(options);
-    const spans = o.assistant || o.thinking;
-    const rendered = chats.map((chat) => this.render(source, chat, o, extra, spans));
+    const rendered = chats.map((chat) => this.render(source, chat, o, extra, spans ? spanSource : null));
     if (!o.tokenize) return batch ? rendered.map((r) => r.text) : rendered[0].text;
 
     const encodings = rendered.map((r) => this.tokenizer.encode(r.text));
@@ -240,6 +266,8 @@ export class ChatTokenizer {
       if (o.assistant) {
         const m = spanMask(sequence, r.spans, "assistant", o.policy);
         assistantMasks = o.exclude && thinkingMasks ? excludeMask(m.mask, thinkingMasks) : m.mask;
+        // the empty blocks' tokens are think tokens: their warnings were given above
+        if (o.excludeEmpty && !o.exclude) assistantMasks = excludeMask(assistantMasks, spanMask(sequence, r.spans, EMPTY_THINK, o.policy).mask);
         warnings.push(...m.warnings);
       }
       return new ChatEncoding({
@@ -275,6 +303,10 @@ export class ChatTokenizer {
     const thinking = flag("return_thinking_mask", false);
     if (assistant && !(returnDict && tokenize)) throw invalid("`return_assistant_tokens_mask=True` requires `return_dict=True` and `tokenize=True`");
     if (thinking && !(returnDict && tokenize)) throw invalid("`return_thinking_mask=True` requires `return_dict=True` and `tokenize=True`");
+    const spanSource = options.span_source ?? null;
+    if (spanSource !== null && spanSource !== "tags" && spanSource !== "infer") throw invalid(`span_source must be "tags" or "infer", got ${JSON.stringify(spanSource)}`);
+    const markers = options.think_markers ?? null;
+    if (markers !== null && !validMarkers(markers)) throw invalid("think_markers must be a list of {open, close} objects with non-empty strings");
     const policy = options.mask_policy ?? "hf";
     if (!MASK_POLICIES.includes(policy)) throw invalid(`mask_policy must be "hf" or "exact", got ${JSON.stringify(policy)}`);
 
@@ -315,7 +347,10 @@ export class ChatTokenizer {
       assistant,
       thinking,
       exclude: flag("exclude_think_from_mask", false),
+      excludeEmpty: flag("exclude_empty_think", false),
       policy,
+      spanSource,
+      markers,
       requireGeneration: flag("require_generation_tag", false),
       padding,
       truncation,
@@ -331,25 +366,48 @@ export class ChatTokenizer {
     return id;
   }
 
-  /** Renders one conversation (with continue_final_message's sentinel when asked); spans in code points. */
-  private render(source: string, messages: readonly object[], o: Resolved, extra: Record<string, unknown>, withSpans: boolean): { text: string; spans: LabeledSpan[]; warnings: ChatWarning[] } {
+  /** The reasoning formats inferred think spans use: the caller's, or the defaults whose tokens this vocabulary has. */
+  thinkMarkers(markers: readonly ThinkMarkers[] | null = null): readonly ThinkMarkers[] {
+    return markers ?? DEFAULT_THINK_MARKERS.filter((m) => markerTokens(m).every((t) => this.#vocab.has(t)));
+  }
+
+  /**
+   * Renders one conversation (with continue_final_message's sentinel when asked); spans in code points, from
+   * `spanSource` (null: no spans). An empty think block also gets a span labelled EMPTY_THINK.
+   */
+  private render(source: string, messages: readonly object[], o: Resolved, extra: Record<string, unknown>, spanSource: SpanSource | null): { text: string; spans: LabeledSpan[]; warnings: ChatWarning[] } {
     let chat = messages;
     let final: string | null = null;
     if (o.cfm !== null) ({ chat, final } = markFinalMessage(messages, o.cfm, source));
     const vars = templateVariables(chat, o.tools, o.documents, o.agp, this.config.specialTokens, extra);
-    let text: string;
-    let spans: LabeledSpan[] = [];
-    let warnings: ChatWarning[] = [];
-    if (withSpans) {
-      const r = this.template(source, o.policy).renderWithSpans(vars);
-      text = r.text;
-      spans = spansToCodePoints(text, r.spans);
-      warnings = r.warnings;
-      if (o.policy === "hf") warnings.push(...misplaced(spans, spansToCodePoints(text, this.template(source, "exact").renderWithSpans(vars).spans)));
-    } else text = this.template(source, o.policy).render(vars);
-    if (final !== null) text = cutAtSentinel(text, final);
+    if (spanSource === null) {
+      let text = this.template(source, o.policy).render(vars);
+      if (final !== null) text = cutAtSentinel(text, final);
+      return { text, spans: [], warnings: [] };
+    }
+    const markers = this.thinkMarkers(o.markers);
+    const r =
+      spanSource === "infer"
+        ? this.template(source, "exact").renderWithSpans(vars, { spanSource: "infer", thinkMarkers: markers })
+        : this.template(source, o.policy).renderWithSpans(vars);
+    const text = r.text;
+    const withEmpty = [...r.spans];
+    for (const s of r.spans) if (s.label === "think" && isEmptyThink(text.slice(s.start, s.end), markers)) withEmpty.push({ label: EMPTY_THINK, start: s.start, end: s.end });
+    const spans = spansToCodePoints(text, withEmpty);
+    const warnings: ChatWarning[] = r.warnings;
+    if (spanSource === "tags" && o.policy === "hf") {
+      warnings.push(...misplaced(spans.filter((s) => s.label !== EMPTY_THINK), spansToCodePoints(text, this.template(source, "exact").renderWithSpans(vars).spans)));
+    }
     return { text, spans, warnings };
   }
+}
+
+/** The label of the extra span that marks an empty think block (for exclude_empty_think). */
+const EMPTY_THINK = "\u0000empty-think";
+
+/** The special tokens a reasoning format is made of: its markers cut at `<|…|>` and `<…>` tags. */
+function markerTokens(m: ThinkMarkers): string[] {
+  return [m.open, m.close].flatMap((s) => s.match(/<\|[^|]*\|>|<\/?[A-Za-z_]+>/g) ?? [s]);
 }
 
 function parseJson(text: string, what: string): unknown {

@@ -19,6 +19,9 @@ export const OPTION_NAMES: ReadonlySet<string> = new Set([
   "exclude_think_from_mask",
   "mask_policy",
   "require_generation_tag",
+  "span_source",
+  "exclude_empty_think",
+  "think_markers",
 ]);
 
 /** The caller's keys that are template variables (enable_thinking, reasoning_effort, …), in their order. */

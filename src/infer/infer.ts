@@ -98,9 +98,17 @@ function strip(s: string): string {
   return s.slice(a, b);
 }
 
-/** The last line of content that is not blank, stripped; null when there is none. */
-function lastContentLine(content: string): string | null {
-  const lines = content.split("\n");
+/**
+ * The last line of content that is not blank, stripped, after the content's last closing think marker
+ * (templates reformat inline reasoning, so only the answer after it is looked for); null when there is none.
+ */
+function lastContentLine(content: string, markers: readonly ThinkMarkers[]): string | null {
+  let cut = 0;
+  for (const m of markers) {
+    const at = content.lastIndexOf(m.close);
+    if (at >= 0) cut = Math.max(cut, at + m.close.length);
+  }
+  const lines = content.slice(cut).split("\n");
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = strip(lines[i]);
     if (line !== "") return line;
@@ -125,7 +133,10 @@ export function inferSpans(render: TrackedRenderer, context: Record<string, unkn
 
   const full = render(context);
   const regions = new Regions(full);
-  if (regions.empty) throw fail("no-message-loop", "no for loop over messages (or a slice of it) renders output");
+  if (regions.empty) {
+    if (full.regionsLost > 0) throw fail("no-region", "the message loop's output was changed by a filter or an operator before it was printed");
+    throw fail("no-message-loop", "no for loop over messages (or a slice of it) renders output");
+  }
   const text = full.text;
   const spans: Span[] = [];
 
@@ -137,7 +148,7 @@ export function inferSpans(render: TrackedRenderer, context: Record<string, unkn
     const loc = regions.locOf(region);
     const content = field(message, "content");
     if (typeof content === "string") {
-      const line = lastContentLine(content);
+      const line = lastContentLine(content, markers);
       if (line !== null && !text.slice(region.start, region.end).includes(line)) {
         throw fail("content-elsewhere", `the content of assistant message ${k} is not rendered inside its message loop iteration (its last line ${JSON.stringify(line.length > 60 ? line.slice(0, 57) + "..." : line)} is missing there)`, k, loc);
       }

@@ -134,8 +134,8 @@ describe("transformers' options", () => {
     expect(templateError(() => tok.applyChatTemplate(conv, { return_assistant_tokens_mask: true, return_dict: false })).detail).toBe(msg);
   });
 
-  it("warns about a template without a generation tag, and require_generation_tag makes it an error", () => {
-    const r = tok.applyChatTemplate(conv, { return_assistant_tokens_mask: true });
+  it("with span_source tags, warns about a template without a generation tag; require_generation_tag makes it an error", () => {
+    const r = tok.applyChatTemplate(conv, { return_assistant_tokens_mask: true, span_source: "tags" });
     expect(r.assistant_masks).toEqual(r.input_ids.map(() => 0));
     expect(r.warnings).toEqual([{ code: "no-generation", message: "return_assistant_tokens_mask==True but chat template does not contain `{% generation %}` keyword." }]);
     expect(templateError(() => tok.applyChatTemplate(conv, { return_assistant_tokens_mask: true, require_generation_tag: true })).kind).toBe("invalid-input");
