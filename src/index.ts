@@ -1,6 +1,6 @@
 // spanja's public API. Nothing inside src/ imports this file.
 export { Template, type RenderResult, type RenderSpansOptions, type SpanSource } from "./template.ts";
-export { DEFAULT_THINK_MARKERS, isEmptyThink, type ThinkMarkers } from "./infer/think.ts";
+export { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, type ThinkMarkers } from "./infer/think.ts";
 export { DEFAULT_LIMITS, type Limits, type SpanMode, type TemplateOptions, type HostFunction } from "./options.ts";
 export {
   TemplateError,

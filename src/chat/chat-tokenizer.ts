@@ -7,7 +7,7 @@ import { TemplateError } from "../errors.ts";
 import type { Limits } from "../options.ts";
 import { isPySpace } from "../runtime/pychars.ts";
 import type { Span } from "../spans/output.ts";
-import { DEFAULT_THINK_MARKERS, isEmptyThink, validMarkers, type ThinkMarkers } from "../infer/think.ts";
+import { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, validMarkers, type ThinkMarkers } from "../infer/think.ts";
 import { Template, type SpanSource } from "../template.ts";
 import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
 import { BatchChatEncoding, ChatEncoding, type ChatWarning } from "./encoding.ts";
@@ -66,8 +66,8 @@ export interface ApplyChatTemplateOptions {
   /** spanja: empty think blocks (`<think>\n\n</think>\n\n`) leave `assistant_masks`; real reasoning stays. */
   exclude_empty_think?: boolean;
   /**
-   * spanja: reasoning formats for inferred think spans. Default: `<think>`…`</think>` and gpt-oss's analysis
-   * channel, each only when the tokenizer's vocabulary has its tokens.
+   * spanja: reasoning formats for inferred think spans. Default: `<think>`…`</think>`, gpt-oss's analysis
+   * channel, and the formats of VOCABULARY_THINK_MARKERS whose tokens the vocabulary has.
    */
   think_markers?: readonly ThinkMarkers[];
   /** Template variables: enable_thinking, reasoning_effort, or any other key. */
@@ -366,9 +366,12 @@ export class ChatTokenizer {
     return id;
   }
 
-  /** The reasoning formats inferred think spans use: the caller's, or the defaults whose tokens this vocabulary has. */
+  /**
+   * The reasoning formats inferred think spans use: the caller's; else the defaults, plus each format of
+   * VOCABULARY_THINK_MARKERS whose two markers are tokens of this vocabulary.
+   */
   thinkMarkers(markers: readonly ThinkMarkers[] | null = null): readonly ThinkMarkers[] {
-    return markers ?? DEFAULT_THINK_MARKERS.filter((m) => markerTokens(m).every((t) => this.#vocab.has(t)));
+    return markers ?? [...DEFAULT_THINK_MARKERS, ...VOCABULARY_THINK_MARKERS.filter((m) => this.#vocab.has(m.open) && this.#vocab.has(m.close))];
   }
 
   /**
@@ -405,10 +408,6 @@ export class ChatTokenizer {
 /** The label of the extra span that marks an empty think block (for exclude_empty_think). */
 const EMPTY_THINK = "\u0000empty-think";
 
-/** The special tokens a reasoning format is made of: its markers cut at `<|…|>` and `<…>` tags. */
-function markerTokens(m: ThinkMarkers): string[] {
-  return [m.open, m.close].flatMap((s) => s.match(/<\|[^|]*\|>|<\/?[A-Za-z_]+>/g) ?? [s]);
-}
 
 function parseJson(text: string, what: string): unknown {
   try {

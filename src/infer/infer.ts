@@ -139,6 +139,7 @@ export function inferSpans(render: TrackedRenderer, context: Record<string, unkn
   }
   const text = full.text;
   const spans: Span[] = [];
+  const warnings = full.warnings;
 
   for (let k = 0; k < messages.length; k++) {
     const message: unknown = messages[k];
@@ -163,13 +164,17 @@ export function inferSpans(render: TrackedRenderer, context: Record<string, unkn
       const m = Math.min(regionText.length, tail.length);
       while (n < m && regionText.charCodeAt(n) === tail.charCodeAt(n)) n++;
       start = region.start + backOffPair(regionText, n);
+      warnings.push({
+        code: "prompt-tail-missing",
+        message: `assistant message ${k}: its turn does not contain what its prompt ends with (${JSON.stringify(tail.length > 60 ? tail.slice(0, 57) + "..." : tail)}), so its span starts after their common prefix`,
+      });
     }
     if (start >= region.end) continue;
     spans.push({ label: "assistant", start, end: region.end });
     spans.push(...thinkSpans(text, start, region.end, tail, markers));
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
-  return { text, spans, warnings: full.warnings };
+  return { text, spans, warnings };
 }
 
 /** G_k: what the prompt for message k ends with (README, "Prompt tail"). */

@@ -16,6 +16,17 @@ export const DEFAULT_THINK_MARKERS: readonly ThinkMarkers[] = [
   { open: "<|channel|>analysis<|message|>", close: "<|end|>", trailingWhitespace: false },
 ];
 
+/**
+ * Other reasoning formats, each a pair of special tokens: on by default only when the tokenizer's vocabulary
+ * has both (ByteDance Seed-OSS, Cohere Command A Reasoning, Mistral Magistral, Kimi-VL Thinking).
+ */
+export const VOCABULARY_THINK_MARKERS: readonly ThinkMarkers[] = [
+  { open: "<seed:think>", close: "</seed:think>", trailingWhitespace: true },
+  { open: "<|START_THINKING|>", close: "<|END_THINKING|>", trailingWhitespace: true },
+  { open: "[THINK]", close: "[/THINK]", trailingWhitespace: true },
+  { open: "◁think▷", close: "◁/think▷", trailingWhitespace: true },
+];
+
 /** Checks caller-given markers: non-empty strings. */
 export function validMarkers(markers: unknown): markers is readonly ThinkMarkers[] {
   return (
