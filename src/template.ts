@@ -109,7 +109,7 @@ export class Template {
     const state = new RenderState(this.env, out, tracker);
     this.compiled(state, context as PlainDict, this.globals);
     const { text, spans } = out.finish();
-    const { regions } = splitSpans(spans);
+    const { regions } = splitSpans(spans, tracker.iterations);
     return { text, regions, regionsLost: out.regionsLost, loops: tracker.loops, generationPromptReadAt: tracker.generationPromptReadAt, warnings: out.warnings };
   }
 }

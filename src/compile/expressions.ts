@@ -5,6 +5,7 @@ import { TemplateAssertionError, TemplateError, TemplateRuntimeError, runtimeErr
 import { binaryOp, compareValues, contains, pyEquals, unaryOp } from "../runtime/ops.ts";
 import { attrGetter, callAttr, getItem } from "../runtime/sandbox.ts";
 import { iterate, sliceValue } from "../runtime/sequences.ts";
+import { shiftSpan } from "../spans/output.ts";
 import { callBuiltin, type Builtin } from "../runtime/args.ts";
 import type { RenderState } from "../runtime/state.ts";
 import {
@@ -275,7 +276,7 @@ function concatSpanned(f: Frame, l: Value, r: Value): Value {
   const ls = lt ? lt.text : (binaryOp("~", l, "", f.state) as string);
   const rs = rt ? rt.text : (binaryOp("~", "", r, f.state) as string);
   f.state.checkStringLength(ls.length + rs.length);
-  const spans = [...(lt ? lt.spans : []), ...(rt ? rt.spans.map((s) => ({ label: s.label, start: s.start + ls.length, end: s.end + ls.length })) : [])];
+  const spans = [...(lt ? lt.spans : []), ...(rt ? rt.spans.map((s) => shiftSpan(s, ls.length)) : [])];
   return new SpannedString(ls + rs, spans);
 }
 

@@ -7,7 +7,7 @@ import type { MessageTracker } from "../runtime/messages.ts";
 import { bindMacroArgs, type MacroSignature } from "../runtime/macro.ts";
 import { pyStr } from "../runtime/pystr.ts";
 import { iterate } from "../runtime/sequences.ts";
-import { iterationLabel, loopEndLabel } from "../spans/regions.ts";
+import { ITERATION, LOOP_END } from "../spans/regions.ts";
 import { Callable, Namespace, SpannedString, Tuple, truthy, type CallArgs, type Value } from "../runtime/value.ts";
 import { compileArgs, compileExpr, compileFilter, compileOutputExpr, plain, type Eval } from "./expressions.ts";
 import { at, located, toTemplateError, type CompileContext } from "./locate.ts";
@@ -281,7 +281,7 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
       let sig: Signal;
       if (indices === undefined) sig = body(inner);
       else {
-        out.openRegion(iterationLabel(exec, indices[i]));
+        out.openRegion(ITERATION, (state.messages as MessageTracker).iterations.add(exec, indices[i]));
         sig = body(inner);
         out.closeRegion();
       }
@@ -298,7 +298,7 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
       let c;
       try {
         const exec = run(f, it, depth0)[1];
-        if (exec >= 0) out.mark(loopEndLabel(exec));
+        if (exec >= 0) out.mark(LOOP_END, exec);
       } finally {
         c = out.popCapture();
       }
@@ -315,7 +315,7 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
     try {
       const [iterated, exec] = run(f, iterable, 0);
       if (!iterated) orelse(childFrame(f));
-      if (exec >= 0) f.state.out.mark(loopEndLabel(exec));
+      if (exec >= 0) f.state.out.mark(LOOP_END, exec);
     } finally {
       if (recursive) f.state.out.closeBuffer();
     }

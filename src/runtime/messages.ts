@@ -2,6 +2,7 @@
 // each with the message index of every item. Identity, not equality: a filtered or rebuilt list is not
 // a view. Only exists during a render that infers spans.
 import type { Loc } from "../source.ts";
+import { IterationTable } from "../spans/regions.ts";
 import { sliceValue } from "./sequences.ts";
 import type { Value } from "./value.ts";
 
@@ -9,6 +10,8 @@ export class MessageTracker {
   private readonly views = new WeakMap<object, readonly number[]>();
   /** The `for` statement of each message loop execution, by execution number. */
   readonly loops: Loc[] = [];
+  /** Execution and message of every iteration span's id. */
+  readonly iterations = new IterationTable();
   /** Top-level output length when add_generation_prompt was first read, or null before. */
   generationPromptReadAt: number | null = null;
 

@@ -9,6 +9,13 @@ export interface Span {
   label: string;
   start: number;
   end: number;
+  /** Internal spans only (spans/regions.ts): which iteration or loop end. */
+  id?: number;
+}
+
+/** The span moved by `by` units (captured text printed or concatenated after other text). */
+export function shiftSpan(s: Span, by: number): Span {
+  return s.id === undefined ? { label: s.label, start: s.start + by, end: s.end + by } : { label: s.label, start: s.start + by, end: s.end + by, id: s.id };
 }
 
 /** Something the caller should know about the result, e.g. a span dropped because a filter changed its text. */
@@ -48,6 +55,8 @@ interface Frame {
 interface OpenRegion {
   /** null for a buffer that only matters to transformers' arithmetic (a recursive loop). */
   label: string | null;
+  /** Internal regions: the iteration's number. */
+  id: number | undefined;
   frame: number;
   start: number;
   /** hf mode: code points of the top-level output when the region opened. */
@@ -106,7 +115,7 @@ export class Output {
   writeCaptured(c: Captured): void {
     const base = this.top.text.length;
     this.write(c.text);
-    for (const s of c.spans) this.top.spans.push({ label: s.label, start: s.start + base, end: s.end + base });
+    for (const s of c.spans) this.top.spans.push(shiftSpan(s, base));
   }
 
   /** Starts buffering output (macro call, caller(), set block, filter block). */
@@ -125,14 +134,14 @@ export class Output {
     return f;
   }
 
-  /** Opens a labeled region at the current position. */
-  openRegion(label: string): void {
-    this.open.push({ label, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.frames[0].cp, frameCp: this.top.cp });
+  /** Opens a labeled region at the current position (`id` for internal regions). */
+  openRegion(label: string, id?: number): void {
+    this.open.push({ label, id, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.frames[0].cp, frameCp: this.top.cp });
   }
 
   /** Marks output that jinja2 buffers without a capture here (a recursive loop); pair with closeBuffer. */
   openBuffer(): void {
-    this.open.push({ label: null, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.frames[0].cp, frameCp: this.top.cp });
+    this.open.push({ label: null, id: undefined, frame: this.frames.length - 1, start: this.top.text.length, topCp: this.frames[0].cp, frameCp: this.top.cp });
   }
 
   closeBuffer(): void {
@@ -145,7 +154,7 @@ export class Output {
     const r = this.open.pop();
     if (r === undefined || r.label === null) throw new Error("spanja bug: region stack underflow");
     const end = this.top.text.length;
-    this.top.spans.push({ label: r.label, start: r.start, end });
+    this.top.spans.push(r.id === undefined ? { label: r.label, start: r.start, end } : { label: r.label, start: r.start, end, id: r.id });
     if (this.hf && !isInternal(r.label)) {
       // transformers: the body is rendered first; start = length of what the top-level generator yielded,
       // which excludes anything still buffered (the outermost open region or capture).
@@ -156,9 +165,9 @@ export class Output {
   }
 
   /** Records an empty internal span at the current position (where a message loop ended). */
-  mark(label: string): void {
+  mark(label: string, id: number): void {
     const at = this.top.text.length;
-    this.top.spans.push({ label, start: at, end: at });
+    this.top.spans.push({ label, start: at, end: at, id });
   }
 
   /** Drops the spans of captured text whose text a filter changed, with a warning. */

@@ -1,25 +1,28 @@
 // Message regions: what each iteration of a message loop rendered, and where each message loop ended.
 // They are recorded as spans with internal labels, so they travel with captured output (macros, call,
-// set and filter blocks) exactly as labeled spans do, and are split off when the render finishes.
+// set and filter blocks) exactly as labeled spans do, and are split off when the render finishes. An
+// internal span's `id` numbers the iteration (or the loop execution, for a loop end) in the render's table.
 import type { Span } from "./output.ts";
 
-const INTERNAL = 0;
-const ITERATION = "\u0000i";
-const LOOP_END = "\u0000e";
-
-/** The internal label of an iteration of message loop execution `exec` whose item is message `message`. */
-export function iterationLabel(exec: number, message: number): string {
-  return `${ITERATION}${exec}:${message}`;
-}
-
-/** The internal label of the (empty) span where message loop execution `exec` ended. */
-export function loopEndLabel(exec: number): string {
-  return `${LOOP_END}${exec}`;
-}
+/** Label of an iteration's span; its id indexes IterationTable. */
+export const ITERATION = "\u0000iteration";
+/** Label of the empty span where a message loop execution ended; its id is the execution's number. */
+export const LOOP_END = "\u0000loop-end";
 
 /** Internal labels never reach callers; `{% generation %}` and `{% think %}` labels are words. */
 export function isInternal(label: string): boolean {
-  return label.charCodeAt(0) === INTERNAL;
+  return label.charCodeAt(0) === 0;
+}
+
+/** Which execution and message each iteration id stands for. */
+export class IterationTable {
+  readonly exec: number[] = [];
+  readonly message: number[] = [];
+
+  add(exec: number, message: number): number {
+    this.exec.push(exec);
+    return this.message.push(message) - 1;
+  }
 }
 
 /** An iteration's output range in the final text (UTF-16). */
@@ -38,15 +41,15 @@ export interface MessageRegions {
 }
 
 /** Splits finished spans into the caller's labeled spans and the message regions. */
-export function splitSpans(spans: readonly Span[]): { labeled: Span[]; regions: MessageRegions } {
+export function splitSpans(spans: readonly Span[], table: IterationTable): { labeled: Span[]; regions: MessageRegions } {
   const labeled: Span[] = [];
   const regions: MessageRegions = { iterations: [], loopEnds: [] };
   for (const s of spans) {
-    if (!isInternal(s.label)) labeled.push(s);
-    else if (s.label.startsWith(ITERATION)) {
-      const [exec, message] = s.label.slice(ITERATION.length).split(":").map(Number);
-      regions.iterations.push({ exec, message, start: s.start, end: s.end });
-    } else regions.loopEnds.push({ exec: Number(s.label.slice(LOOP_END.length)), at: s.start });
+    if (s.label === ITERATION) {
+      const id = s.id as number;
+      regions.iterations.push({ exec: table.exec[id], message: table.message[id], start: s.start, end: s.end });
+    } else if (s.label === LOOP_END) regions.loopEnds.push({ exec: s.id as number, at: s.start });
+    else labeled.push(s);
   }
   return { labeled, regions };
 }

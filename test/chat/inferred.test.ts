@@ -69,7 +69,7 @@ describe("Qwen3's stock template", () => {
 
   it("span_source tags on the stock template keeps transformers' all-zero mask; a bad span_source is refused", () => {
     const r = qwen.applyChatTemplate(PR_CONVERSATION, { return_assistant_tokens_mask: true, span_source: "tags" });
-    expect(r.assistant_masks.every((m: number) => m === 0)).toBe(true);
+    expect((r.assistant_masks as number[]).every((m) => m === 0)).toBe(true);
     expect(() => qwen.applyChatTemplate(PR_CONVERSATION, { return_assistant_tokens_mask: true, span_source: "auto" as "infer" })).toThrow(/span_source must be/);
   });
 
