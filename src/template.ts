@@ -88,7 +88,8 @@ export class Template {
     const markers = options.thinkMarkers ?? DEFAULT_THINK_MARKERS;
     if (!validMarkers(markers)) throw new TemplateError("invalid-input", "thinkMarkers must be a list of {open, close} with non-empty strings");
     checkContext(context);
-    return inferSpans((c) => this.runTracked(c), context as Record<string, unknown>, this.source, markers);
+    const jsonCache = new WeakMap<object, string>();
+    return inferSpans((c, only) => this.runTracked(c, only, jsonCache), context as Record<string, unknown>, this.source, markers);
   }
 
   private run(context: object, withSpans: boolean): RenderResult {
@@ -102,10 +103,10 @@ export class Template {
     return { text, spans: hf ? rangesToUtf16(text, out.hfSpans) : spans, warnings: out.warnings };
   }
 
-  /** A render that records message regions (exact offsets) for span inference. */
-  private runTracked(context: Record<string, unknown>): TrackedRender {
+  /** A render that records message regions (exact offsets) for span inference, of one message or all. */
+  private runTracked(context: Record<string, unknown>, only: number | null, jsonCache: WeakMap<object, string>): TrackedRender {
     const out = new Output(this.options.limits.maxOutputLength, false);
-    const tracker = new MessageTracker(context.messages as Value[]);
+    const tracker = new MessageTracker(context.messages as Value[], only, this.options.immutable ? jsonCache : null);
     const state = new RenderState(this.env, out, tracker);
     this.compiled(state, context as PlainDict, this.globals);
     const { text, spans } = out.finish();

@@ -251,9 +251,14 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
     const state = f.state;
     const all = iterate(plain(f, iterable));
     // inferred spans: the message index of each item when the iterable is a message view
-    const view = state.messages !== null ? state.messages.indicesOf(iterable) : undefined;
+    const tracker = state.messages;
+    const view = tracker !== null ? tracker.viewOf(iterable) : undefined;
     let items = all;
-    let indices = view;
+    let indices: number[] | undefined;
+    if (view !== undefined) {
+      indices = new Array<number>(all.length);
+      for (let j = 0; j < all.length; j++) indices[j] = view.start + j * view.step;
+    }
     if (filter !== null) {
       items = [];
       const kept: number[] = [];
@@ -262,12 +267,13 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
         assign(probe, all[j]);
         if (truthy(filter(probe))) {
           items.push(all[j]);
-          if (view !== undefined) kept.push(view[j]);
+          if (indices !== undefined) kept.push(indices[j]);
         }
       }
-      if (view !== undefined) indices = kept;
+      if (indices !== undefined) indices = kept;
     }
-    const exec = indices !== undefined ? (state.messages as MessageTracker).startLoop(loopLoc) : -1;
+    const exec = indices !== undefined ? (tracker as MessageTracker).startLoop(loopLoc) : -1;
+    const only = tracker !== null ? tracker.only : null;
     const out = state.out;
     const loop = new LoopObject(items, depth0, recursive ? (it: Value) => recurse(f, it, depth0 + 1) : null);
     for (let i = 0; i < items.length; i++) {
@@ -279,9 +285,9 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
       const inner = childFrame(f, scope);
       assign(inner, items[i]);
       let sig: Signal;
-      if (indices === undefined) sig = body(inner);
+      if (indices === undefined || (only !== null && indices[i] !== only)) sig = body(inner);
       else {
-        out.openRegion(ITERATION, (state.messages as MessageTracker).iterations.add(exec, indices[i]));
+        out.openRegion(ITERATION, (tracker as MessageTracker).iterations.add(exec, indices[i]));
         sig = body(inner);
         out.closeRegion();
       }

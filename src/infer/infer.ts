@@ -21,8 +21,11 @@ export interface TrackedRender {
   warnings: Warning[];
 }
 
-/** Renders the template on a context with message tracking on (throws what the render throws). */
-export type TrackedRenderer = (context: Record<string, unknown>) => TrackedRender;
+/**
+ * Renders the template on a context with message tracking on, recording the iterations of message `only`
+ * (null: of every message). Throws what the render throws.
+ */
+export type TrackedRenderer = (context: Record<string, unknown>, only: number | null) => TrackedRender;
 
 export interface InferResult {
   text: string;
@@ -131,7 +134,7 @@ export function inferSpans(render: TrackedRenderer, context: Record<string, unkn
     new InferenceError(reason, detail, { ...(loc ? { loc, source } : {}), ...(k !== undefined ? { messageIndex: k } : {}) });
   if (!Array.isArray(messages)) throw fail("no-message-loop", "the context has no messages list");
 
-  const full = render(context);
+  const full = render(context, null);
   const regions = new Regions(full);
   if (regions.empty) {
     if (full.regionsLost > 0) throw fail("no-region", "the message loop's output was changed by a filter or an operator before it was printed");
@@ -189,7 +192,7 @@ function promptTail(
   const prefix = messages.slice(0, k);
   const renderPrompt = (agp: boolean): TrackedRender => {
     try {
-      return render({ ...context, messages: prefix, add_generation_prompt: agp });
+      return render({ ...context, messages: prefix, add_generation_prompt: agp }, k - 1);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       const err = fail("prompt-render-failed", `the prompt for assistant message ${k} (messages[:${k}], add_generation_prompt=${agp ? "True" : "False"}) raises: ${e.detail}`, k, loc);
