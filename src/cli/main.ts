@@ -18,10 +18,11 @@ usage:
   spanja                                  the main job: Qwen3's real tokenizer and tagged template on a
                                           conversation with reasoning and tool calls; tokens coloured by
                                           assistant and thinking masks, exclude_think_from_mask both ways
-  spanja render TEMPLATE [--context FILE] [--hf] [--json] [--no-color]
+  spanja render TEMPLATE [--context FILE] [--infer] [--hf] [--json] [--no-color]
                                           render a template file (- for stdin) with a JSON context
 options:
   --context FILE   template variables as JSON (messages, add_generation_prompt, …)
+  --infer          infer assistant and think spans from the message loop (templates without tags)
   --hf             transformers' span arithmetic instead of exact spans
   --json           print {text, spans, warnings} as JSON (spans in code points, as Python counts)
   --no-color       mark spans with ⟦label⟧…⟦/label⟧ instead of colours`;
@@ -120,7 +121,7 @@ function render(args: string[], color: boolean): void {
   const ci = args.indexOf("--context");
   const context = ci === -1 ? {} : (JSON.parse(readFileSync(args[ci + 1], "utf8")) as object);
   const t = new Template(source, { name: file, spanMode: args.includes("--hf") ? "hf" : "exact" });
-  const r = t.renderWithSpans(context);
+  const r = t.renderWithSpans(context, { spanSource: args.includes("--infer") ? "infer" : "tags" });
   if (args.includes("--json")) console.log(JSON.stringify({ text: r.text, spans: rangesToCodePoints(r.text, r.spans), warnings: r.warnings }, null, 2));
   else printResult(r.text, r.spans, r.warnings, color);
 }
