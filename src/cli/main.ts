@@ -15,9 +15,10 @@ import { DEMO_MESSAGES, DEMO_TOOLS } from "./demo.ts";
 const HELP = `spanja: render chat templates exactly as transformers does, with labeled spans
 
 usage:
-  spanja                                  the main job: Qwen3's real tokenizer and tagged template on a
-                                          conversation with reasoning and tool calls; tokens coloured by
-                                          assistant and thinking masks, exclude_think_from_mask both ways
+  spanja                                  the main job: Qwen3's real model folder (tokenizer and stock
+                                          template) on a conversation with reasoning and tool calls; tokens
+                                          coloured by inferred assistant and thinking masks, beside the
+                                          tagged template's, and with exclude_think_from_mask
   spanja render TEMPLATE [--context FILE] [--infer] [--hf] [--json] [--no-color]
                                           render a template file (- for stdin) with a JSON context
 options:
@@ -85,33 +86,35 @@ async function demo(color: boolean): Promise<void> {
   const require = createRequire(import.meta.url);
   const recipe = JSON.parse(readFileSync(join(root, "templates", "qwen3.json"), "utf8")) as TaggingRecipe;
   const configPath = require.resolve(`${recipe.source.package}/${recipe.source.file}`);
-  const tokenizerPath = require.resolve(`${recipe.source.package}/models/tokenizer.json`);
-  const original = readOriginal(readFileSync(configPath, "utf8"), recipe);
-  const tagged = applyRecipe(original, recipe);
+  const folder = dirname(configPath);
+  const tagged = applyRecipe(readOriginal(readFileSync(configPath, "utf8"), recipe), recipe);
   const t0 = performance.now();
-  const tok = await ChatTokenizer.fromFiles(tokenizerPath, configPath);
+  const tok = await ChatTokenizer.fromPretrained(folder);
   const loadMs = performance.now() - t0;
-  const options = {
-    tools: DEMO_TOOLS as object[],
-    chat_template: tagged,
-    return_assistant_tokens_mask: true,
-    return_thinking_mask: true,
-  } as const;
-  const plain = tok.applyChatTemplate(DEMO_MESSAGES as object[], { tools: DEMO_TOOLS as object[], tokenize: false });
-  const withThink = tok.applyChatTemplate(DEMO_MESSAGES as object[], options);
-  const without = tok.applyChatTemplate(DEMO_MESSAGES as object[], { ...options, exclude_think_from_mask: true });
+  const chat = DEMO_MESSAGES as object[];
+  const base = { tools: DEMO_TOOLS as object[], return_assistant_tokens_mask: true, return_thinking_mask: true } as const;
+  tok.applyChatTemplate(chat, base); // the first call compiles the template
+  const t1 = performance.now();
+  const inferred = tok.applyChatTemplate(chat, base);
+  const inferMs = performance.now() - t1;
+  const tags = tok.applyChatTemplate(chat, { ...base, chat_template: tagged });
+  const without = tok.applyChatTemplate(chat, { ...base, exclude_think_from_mask: true });
   const count = (m: readonly number[] | undefined) => (m ?? []).reduce((a, b) => a + b, 0);
+  const agree = (a: readonly number[] | undefined, b: readonly number[] | undefined) => (a ?? []).every((x, i) => x === (b ?? [])[i]);
 
-  console.log(`Qwen3: tokenizer and chat template from ${recipe.source.package} (loaded in ${loadMs.toFixed(0)} ms), tagged by templates/qwen3.json`);
-  console.log(`${withThink.input_ids.length} tokens; the tagged template renders the same text as the original: ${withThink.text === plain ? "yes" : "NO"}`);
+  console.log(`Qwen3: model folder ${folder} (ChatTokenizer.fromPretrained, ${loadMs.toFixed(0)} ms)`);
+  console.log(`${inferred.input_ids.length} tokens; a conversation with reasoning and tool calls; the stock template has no {% generation %} tag`);
   const legend = color ? `${COLORS.assistant} assistant ${RESET} ${COLORS.think} think ${RESET} prompt` : "⟦assistant⟧ ⟦think⟧ prompt";
   console.log(`${legend}\n`);
-  console.log(`── assistant_masks and thinking_masks (exclude_think_from_mask: false): ${count(withThink.assistant_masks)} assistant tokens, ${count(withThink.thinking_masks)} of them thinking`);
-  console.log(showTokens(withThink.text, withThink.offsets, withThink.assistant_masks ?? [], withThink.thinking_masks ?? [], color));
-  console.log(`\n── exclude_think_from_mask: true: ${count(without.assistant_masks)} assistant tokens; the thinking tokens (including the <think></think> the template inserted) leave the mask`);
+  console.log(`── inferred from the stock template's message loop (render, prompt renders, tokenize and masks: ${inferMs.toFixed(1)} ms): ${count(inferred.assistant_masks)} assistant tokens, ${count(inferred.thinking_masks)} of them thinking`);
+  console.log(showTokens(inferred.text, inferred.offsets, inferred.assistant_masks ?? [], inferred.thinking_masks ?? [], color));
+  const same = tags.text === inferred.text && agree(tags.assistant_masks, inferred.assistant_masks) && agree(tags.thinking_masks, inferred.thinking_masks);
+  console.log(`\n── the tagged template (templates/qwen3.json) on the same conversation: ${count(tags.assistant_masks)} assistant tokens, ${count(tags.thinking_masks)} thinking; its masks and the inferred ones are ${same ? "identical" : "DIFFERENT"}`);
+  if (!same) console.log(showTokens(tags.text, tags.offsets, tags.assistant_masks ?? [], tags.thinking_masks ?? [], color));
+  console.log(`\n── inferred, exclude_think_from_mask: true: ${count(without.assistant_masks)} assistant tokens; the reasoning leaves the mask`);
   const none = new Array<number>(without.input_ids.length).fill(0);
   console.log(showTokens(without.text, without.offsets, without.assistant_masks ?? [], none, color));
-  for (const w of [...withThink.warnings, ...without.warnings]) console.log(`  warning: ${w.message}`);
+  for (const w of [...inferred.warnings, ...tags.warnings]) console.log(`  ${w.code}: ${w.message}`);
 }
 
 function render(args: string[], color: boolean): void {
