@@ -5,7 +5,7 @@ import type { Value } from "./runtime/value.ts";
 export interface Limits {
   /** Maximum length of the rendered output, in UTF-16 units (captured output included). */
   maxOutputLength: number;
-  /** Maximum total loop iterations in one render (all loops together). */
+  /** Maximum total loop iterations in one render (all loops together; with inferred spans, all the renders of one call). */
   maxIterations: number;
   /** Maximum depth of macro calls and recursive loops. */
   maxRecursionDepth: number;

@@ -5,7 +5,7 @@ import { resolveOptions, type HostFunction, type ResolvedOptions, type TemplateO
 import { builtin, type Builtin } from "./runtime/args.ts";
 import { FILTERS } from "./runtime/filters/index.ts";
 import { GLOBALS } from "./runtime/globals.ts";
-import { RenderState, type RenderEnv } from "./runtime/state.ts";
+import { RenderState, type IterationBudget, type RenderEnv } from "./runtime/state.ts";
 import { TESTS } from "./runtime/tests.ts";
 import { Callable, isPlainDict, type PlainDict, type Value } from "./runtime/value.ts";
 import { Source, normalizeNewlines } from "./source.ts";
@@ -88,8 +88,10 @@ export class Template {
     const markers = options.thinkMarkers ?? DEFAULT_THINK_MARKERS;
     if (!validMarkers(markers)) throw new TemplateError("invalid-input", "thinkMarkers must be a list of {open, close} with non-empty strings");
     checkContext(context);
+    // one inference is one call: its renders share the tojson memo and the iteration limit
     const jsonCache = new WeakMap<object, string>();
-    return inferSpans((c, only) => this.runTracked(c, only, jsonCache), context as Record<string, unknown>, this.source, markers);
+    const budget: IterationBudget = { used: 0 };
+    return inferSpans((c, only) => this.runTracked(c, only, jsonCache, budget), context as Record<string, unknown>, this.source, markers);
   }
 
   private run(context: object, withSpans: boolean): RenderResult {
@@ -104,10 +106,10 @@ export class Template {
   }
 
   /** A render that records message regions (exact offsets) for span inference, of one message or all. */
-  private runTracked(context: Record<string, unknown>, only: number | null, jsonCache: WeakMap<object, string>): TrackedRender {
+  private runTracked(context: Record<string, unknown>, only: number | null, jsonCache: WeakMap<object, string>, budget: IterationBudget): TrackedRender {
     const out = new Output(this.options.limits.maxOutputLength, false);
     const tracker = new MessageTracker(context.messages as Value[], only, this.options.immutable ? jsonCache : null);
-    const state = new RenderState(this.env, out, tracker);
+    const state = new RenderState(this.env, out, tracker, budget);
     this.compiled(state, context as PlainDict, this.globals);
     const { text, spans } = out.finish();
     const { regions } = splitSpans(spans, tracker.iterations);

@@ -1,7 +1,7 @@
 // Inferred spans: assistant and think spans of a template without tags, from its message loops and the
 // prompt renders of each assistant turn. The definition is in README.md, "Inferred spans"; the Python
 // reference (conformance/reference/infer.py) implements it independently.
-import { InferenceError, TemplateError, type InferenceFailure } from "../errors.ts";
+import { InferenceError, LimitError, TemplateError, type InferenceFailure } from "../errors.ts";
 import { isPySpace } from "../runtime/pychars.ts";
 import type { Loc, Source } from "../source.ts";
 import type { Span, Warning } from "../spans/output.ts";
@@ -194,7 +194,8 @@ function promptTail(
     try {
       return render({ ...context, messages: prefix, add_generation_prompt: agp }, k - 1);
     } catch (e) {
-      if (!(e instanceof TemplateError)) throw e;
+      // a limit reached is the caller's limit, not the template failing
+      if (!(e instanceof TemplateError) || e instanceof LimitError) throw e;
       const err = fail("prompt-render-failed", `the prompt for assistant message ${k} (messages[:${k}], add_generation_prompt=${agp ? "True" : "False"}) raises: ${e.detail}`, k, loc);
       Object.defineProperty(err, "cause", { value: e });
       throw err;

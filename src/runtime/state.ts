@@ -16,19 +16,25 @@ export interface RenderEnv {
   readonly immutable: boolean;
 }
 
+/** Loop iterations counted against maxIterations; the renders of one span inference share one. */
+export interface IterationBudget {
+  used: number;
+}
+
 export class RenderState implements CallContext {
   readonly env: RenderEnv;
   readonly out: Output;
-  private iterations = 0;
+  private readonly budget: IterationBudget;
   /** Current depth of macro calls and recursive loops. */
   depth = 0;
   /** Message views and loop executions, when this render infers spans; null otherwise. */
   readonly messages: MessageTracker | null;
 
-  constructor(env: RenderEnv, out: Output, messages: MessageTracker | null = null) {
+  constructor(env: RenderEnv, out: Output, messages: MessageTracker | null = null, budget: IterationBudget = { used: 0 }) {
     this.env = env;
     this.out = out;
     this.messages = messages;
+    this.budget = budget;
   }
 
   get limits(): Limits {
@@ -58,7 +64,7 @@ export class RenderState implements CallContext {
 
   /** Counts one loop iteration against maxIterations. */
   countIteration(): void {
-    if (++this.iterations > this.env.limits.maxIterations) {
+    if (++this.budget.used > this.env.limits.maxIterations) {
       throw new LimitError(`loop iterations exceeded the limit of ${this.env.limits.maxIterations} (limits.maxIterations)`);
     }
   }

@@ -1,7 +1,7 @@
 // Inferred spans on small templates, one behaviour of the definition (README, "Inferred spans") each: where
 // message loops run, what a region is, the prompt tail, think blocks, and every way inference fails closed.
 import { describe, expect, it } from "vitest";
-import { InferenceError, Template, type Span } from "../../src/index.ts";
+import { InferenceError, LimitError, Template, type Span } from "../../src/index.ts";
 
 /** The inferred spans as [label, text] pairs, in document order. */
 function inferred(source: string, context: Record<string, unknown>): [string, string][] {
@@ -197,6 +197,18 @@ describe("fails closed", () => {
   it("rejects a context without a messages list and a bad spanSource", () => {
     expect(failure(CHATML, { messages: "x" }).reason).toBe("no-message-loop");
     expect(() => new Template(CHATML).renderWithSpans({ messages: [] }, { spanSource: "guess" as "infer" })).toThrow(/spanSource must be/);
+  });
+});
+
+describe("limits", () => {
+  it("the renders of one inference share maxIterations, and reaching it is a LimitError, not a failed prompt", () => {
+    const long = Array.from({ length: 200 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `m${i}` }));
+    const t = new Template(CHATML, { limits: { maxIterations: 3000 } });
+    expect(() => t.render({ messages: long })).not.toThrow();
+    // 100 prompt renders of up to 199 messages each: about 10,000 iterations
+    expect(() => t.renderWithSpans({ messages: long }, { spanSource: "infer" })).toThrow(LimitError);
+    expect(() => t.renderWithSpans({ messages: long }, { spanSource: "infer" })).toThrow(/maxIterations/);
+    expect(new Template(CHATML).renderWithSpans({ messages: long }, { spanSource: "infer" }).spans.length).toBe(100);
   });
 });
 
