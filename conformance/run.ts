@@ -6,6 +6,7 @@ import { join } from "node:path";
 // template source and ids/masks group, then the first mismatches.
 // Options: --filter <text> (case ids containing text), --show <n> (mismatches listed, default 20),
 // --by-template (one row per template instead of per source), --details (list error wording differences).
+import { inferCases, runInferCases } from "./infer/harness.ts";
 import { maskCases, runMaskCases } from "./masks/harness.ts";
 import { ROOT } from "./sources.ts";
 import { allCases, formatDetailMismatches, formatMismatches, formatTable, loadEngine, runCases, tally, type Engine } from "./compare.ts";
@@ -48,5 +49,18 @@ if (details) {
   const listing = formatDetailMismatches(results, show);
   if (listing) console.log(`\nerror wording differences (informational):\n${listing}`);
 }
+
+// inferred spans against conformance/reference/infer.py
+const inferStarted = performance.now();
+const inferResults = runInferCases(inferCases().filter((c) => filter === undefined || c.id.includes(filter)));
+const count = (o: string) => inferResults.filter((r) => r.outcome === o).length;
+const closed = new Map<string, number>();
+for (const r of inferResults) {
+  const e = r.case.golden.error;
+  if (r.outcome === "pass" && e !== null && "kind" in e) closed.set(e.kind, (closed.get(e.kind) ?? 0) + 1);
+}
+console.log(`\ninferred spans: ${inferResults.length} cases in ${((performance.now() - inferStarted) / 1000).toFixed(2)}s: ${count("pass")} identical to the reference (${[...closed].map(([k, n]) => `${n} fail closed as ${k}`).join(", ") || "none fail closed"}), ${count("skipped")} the reference cannot attribute, ${count("fail")} differ`);
+for (const r of inferResults.filter((x) => x.outcome === "fail").slice(0, show)) console.log(`  ${r.case.id}: ${r.diff}`);
+
 console.log(`\n${results.length} cases in ${(elapsed / 1000).toFixed(2)}s: ${results.length - failed - divergent.length} pass, ${divergent.length} known divergences, ${failed} fail`);
-process.exit(failed > 0 ? 1 : 0);
+process.exit(failed > 0 || count("fail") > 0 ? 1 : 0);
