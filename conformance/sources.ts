@@ -378,6 +378,7 @@ export interface MaskGoldenCase {
   /** apply_chat_template options and template variables besides the conversation's own. */
   options: Record<string, unknown>;
   samples: { text: string; spans: GoldenSpan[] }[];
+  /** What Python raised; for inferred spans (kind "inferred") the reference writes a fail-closed reason as {kind, message}. */
   error: GoldenError | null;
   input_ids?: number[] | number[][];
   attention_mask?: number[] | number[][];
@@ -390,7 +391,9 @@ export interface MaskGoldenCase {
 
 export interface MaskGolden {
   id: string;
-  kind: "recipe" | "quirks";
+  /** recipe: a tagged template; inferred: a stock template with inferred spans (source as in TemplateGolden). */
+  kind: "recipe" | "quirks" | "inferred";
+  source?: TemplateSource;
   /** The recipe file (templates/<name>.json) of a tagged template. */
   recipe?: string;
   tokenizer?: string;

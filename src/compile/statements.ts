@@ -244,6 +244,8 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
   const init = localsInit(node.body);
   const orelse = compileFrameBody(node.orelse, inner(cx));
   const recursive = node.recursive;
+  // inferred spans: an iteration is attributed to the message its item is, so the target must be one name
+  const trackable = node.target.kind === "NameTarget";
   const loopLoc = node.loc;
 
   /** Runs the loop; returns whether any item was iterated, and the message loop execution (or -1). */
@@ -252,7 +254,7 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
     const all = iterate(plain(f, iterable));
     // inferred spans: the message index of each item when the iterable is a message view
     const tracker = state.messages;
-    const view = tracker !== null ? tracker.viewOf(iterable) : undefined;
+    const view = tracker !== null && trackable ? tracker.viewOf(iterable) : undefined;
     let items = all;
     let indices: number[] | undefined;
     if (view !== undefined) {

@@ -177,6 +177,7 @@ describe("ids/masks harness with a stub ChatTokenizer", () => {
             const c = answers.get(key(conversation, options));
             if (c === undefined) throw new Error("stub: unknown case");
             const g = c.golden;
+            if (c.failClosed !== undefined) throw Object.assign(new StubError("InferenceError", "inference", g.error?.message ?? ""), { reason: c.failClosed });
             if (g.error !== null) {
               const fam = errorFamily(g.error.type);
               const name = fam === "syntax" ? g.error.type : fam === "undefined" ? "UndefinedError" : fam === "security" ? "SecurityError" : "TemplateRuntimeError";

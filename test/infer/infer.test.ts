@@ -82,6 +82,11 @@ describe("regions and prompt tails", () => {
     ]);
   });
 
+  it("a filter's result is not a message view, even when the filter returns the list itself", () => {
+    const src = "{% for m in messages|default([]) %}{{ m.content }}\n{% endfor %}";
+    expect(failure(src, { messages: TWO_TURNS }).reason).toBe("no-message-loop");
+  });
+
   it("keeps the item's message index through a loop filter", () => {
     const src = "{% for m in messages if m.role != 'system' %}{{ m.role }}> {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}assistant> {% endif %}";
     expect(inferred(src, { messages: [{ role: "system", content: "s" }, ...TWO_TURNS] })).toEqual([
