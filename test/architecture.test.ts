@@ -60,6 +60,8 @@ describe("architecture", () => {
           if (from === "runtime" && (to === "syntax" || to === "compile" || to === "template.ts")) broken.push(`${where}: runtime/ never imports syntax/compile`);
           if (from === "compile" && to === "syntax" && !imp.typeOnly) broken.push(`${where}: compile/ imports syntax types only`);
           if (from === "align" && ["syntax", "compile", "runtime", "template.ts"].includes(to)) broken.push(`${where}: align/ never imports the engine`);
+          if (from === "infer" && !["infer", "errors.ts", "source.ts", "spans", "runtime"].includes(to)) broken.push(`${where}: infer/ sits on spans and runtime values only`);
+          if (to === "infer" && !["infer", "template.ts", "chat", "cli", "index.ts"].includes(from)) broken.push(`${where}: only template.ts, chat/ and cli/ use infer/`);
         } else {
           if (imp.spec === "chevrotain" && from !== "syntax") broken.push(`${where}: only syntax/ imports chevrotain`);
           if (/tokenizers/.test(imp.spec) && from !== "align" && from !== "chat") broken.push(`${where}: tokenizer packages only in align/ and chat/`);
