@@ -3,8 +3,8 @@
 // assistant-first turn, DeepSeek after tool outputs, a harmony-format template on gpt-oss's tokenizer, and
 // fail-closed errors through applyChatTemplate.
 import { beforeAll, describe, expect, it } from "vitest";
-import { ChatTokenizer, InferenceError, type ChatEncoding } from "../../src/index.ts";
-import { tokenizerConfig, tokenizerJson } from "./helpers.ts";
+import { ChatTokenizer, DEFAULT_THINK_MARKERS, InferenceError, VOCABULARY_THINK_MARKERS, type ChatEncoding } from "../../src/index.ts";
+import { tinyTokenizer, tokenizerConfig, tokenizerJson } from "./helpers.ts";
 
 /** The text of the tokens a mask marks, runs joined with "¦". */
 function maskedText(enc: ChatEncoding, mask: readonly number[]): string {
@@ -142,5 +142,28 @@ describe("gpt-oss's tokenizer with a harmony-format template", () => {
     expect(maskedText(r, r.thinking_masks as number[])).toBe("<|channel|>analysis<|message|>Call the tool.<|end|>");
     const plain = oss.applyChatTemplate([chat[0], { ...chat[1], thinking: undefined }], { return_assistant_tokens_mask: true, mask_policy: "exact" });
     expect(maskedText(plain, plain.assistant_masks as number[])).toBe(' to=functions.get_weather<|channel|>commentary json<|message|>{"city": "Paris"}<|call|>');
+  });
+});
+
+describe("reasoning formats", () => {
+  it("the defaults always; another format only when the vocabulary has both of its tokens; think_markers replaces them", () => {
+    const json = tinyTokenizer();
+    const plain = ChatTokenizer.fromJSON(json, {});
+    expect(plain.thinkMarkers()).toEqual(DEFAULT_THINK_MARKERS);
+    const added = (id: number, content: string) => ({ id, content, special: true, single_word: false, lstrip: false, rstrip: false, normalized: false });
+    const magistral = ChatTokenizer.fromJSON({ ...json, added_tokens: [...(json.added_tokens as object[]), added(101, "[THINK]"), added(102, "[/THINK]")] }, {});
+    expect(magistral.thinkMarkers()).toEqual([...DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS.find((m) => m.open === "[THINK]")]);
+    const halfway = ChatTokenizer.fromJSON({ ...json, added_tokens: [...(json.added_tokens as object[]), added(101, "[THINK]")] }, {});
+    expect(halfway.thinkMarkers()).toEqual(DEFAULT_THINK_MARKERS);
+    const mine = [{ open: "<r>", close: "</r>" }];
+    expect(plain.thinkMarkers(mine)).toEqual(mine);
+    const r = magistral.applyChatTemplate([{ role: "user", content: "q" }, { role: "assistant", content: "[THINK]x[/THINK] yes" }], {
+      chat_template: "{% for m in messages %}{{ m.role }}:{{ m.content }}\n{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}",
+      return_assistant_tokens_mask: true,
+      return_thinking_mask: true,
+      mask_policy: "exact",
+    });
+    expect(maskedText(r, r.thinking_masks as number[])).toBe("[THINK]x[/THINK] ");
+    expect(() => plain.applyChatTemplate([{ role: "user", content: "q" }], { return_assistant_tokens_mask: true, think_markers: [{ open: "", close: "x" }] })).toThrow(/think_markers/);
   });
 });
