@@ -50,6 +50,7 @@ for (const turns of [20, 200]) {
   const text = template.render(vars);
   const rows: [string, () => unknown][] = [
     ["@huggingface/tokenizers encode (ids only)", () => js.encode(text, { add_special_tokens: false })],
+    ["spanja aligned encode (ids + offsets)", () => chat.tokenizer.encode(text)],
     ["render (stock template)", () => template.render(vars)],
     ["span inference (full + prompt renders)", () => template.renderWithSpans(vars, { spanSource: "infer" })],
     ["applyChatTemplate, inferred masks", () => chat.applyChatTemplate(ctx.messages, { tools: ctx.tools, return_assistant_tokens_mask: true, return_thinking_mask: true })],
@@ -66,12 +67,15 @@ for (const turns of [50, 100, 200, 400]) {
   const ctx = makeContext(turns) as { messages: object[]; tools: object[] };
   const vars = { messages: ctx.messages, tools: ctx.tools };
   const text = template.render(vars);
-  const [enc, inf] = interleavedMedians(
+  const [enc, aligned, inf] = interleavedMedians(
     [
       ["encode", () => js.encode(text, { add_special_tokens: false })],
+      ["aligned", () => chat.tokenizer.encode(text)],
       ["infer", () => template.renderWithSpans(vars, { spanSource: "infer" })],
     ],
     10,
   );
-  console.log(`  ${String(turns).padStart(4)} messages: inference ${fmt(inf).padStart(9)}, encode ${fmt(enc).padStart(9)} (${(inf / enc).toFixed(2)}×), ${countRenders(vars)} renders`);
+  console.log(
+    `  ${String(turns).padStart(4)} messages: inference ${fmt(inf).padStart(9)}; JS encode ${fmt(enc).padStart(9)} (${(inf / enc).toFixed(2)}×); aligned encode ${fmt(aligned).padStart(9)} (${(inf / aligned).toFixed(2)}×); ${countRenders(vars)} renders`,
+  );
 }
