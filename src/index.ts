@@ -18,6 +18,7 @@ export type { Loc } from "./source.ts";
 export type { Span, Warning } from "./spans/output.ts";
 export { codePointLength, toCodePointOffset, toUtf16Offset, rangesToCodePoints, rangesToUtf16 } from "./spans/units.ts";
 export { float, Float } from "./runtime/value.ts";
+export { parseJSON } from "./runtime/parse-json.ts";
 export {
   ChatTokenizer,
   ChatEncoding,

@@ -9,6 +9,7 @@ import { applyRecipe, readOriginal, type TaggingRecipe } from "../chat/tagging.t
 import { TemplateError } from "../errors.ts";
 import type { Span } from "../spans/output.ts";
 import { rangesToCodePoints } from "../spans/units.ts";
+import { parseJSON } from "../runtime/parse-json.ts";
 import { Template } from "../template.ts";
 import { DEMO_MESSAGES, DEMO_TOOLS } from "./demo.ts";
 
@@ -122,7 +123,10 @@ function render(args: string[], color: boolean): void {
   if (!file) throw new Error("render: missing TEMPLATE (a file, or - for stdin)");
   const source = readFileSync(file === "-" ? 0 : file, "utf8");
   const ci = args.indexOf("--context");
-  const context = ci === -1 ? {} : (JSON.parse(readFileSync(args[ci + 1], "utf8")) as object);
+  const contextFile = ci === -1 ? null : args[ci + 1];
+  if (ci !== -1 && contextFile === undefined) throw new Error("render: --context needs a file (or - for stdin)");
+  // the context keeps its numbers as Python's json does: 1.0 stays a float
+  const context = contextFile === null ? {} : (parseJSON(readFileSync(contextFile === "-" ? 0 : contextFile, "utf8"), contextFile === "-" ? "<stdin>" : contextFile) as object);
   const t = new Template(source, { name: file, spanMode: args.includes("--hf") ? "hf" : "exact" });
   const r = t.renderWithSpans(context, { spanSource: args.includes("--infer") ? "infer" : "tags" });
   if (args.includes("--json")) console.log(JSON.stringify({ text: r.text, spans: rangesToCodePoints(r.text, r.spans), warnings: r.warnings }, null, 2));
