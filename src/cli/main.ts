@@ -11,6 +11,7 @@ import type { Span } from "../spans/output.ts";
 import { rangesToCodePoints } from "../spans/units.ts";
 import { parseJSON } from "../runtime/parse-json.ts";
 import { Template } from "../template.ts";
+import { BATCH_HELP, runBatch } from "./batch.ts";
 import { DEMO_MESSAGES, DEMO_TOOLS } from "./demo.ts";
 
 const HELP = `spanja: render chat templates exactly as transformers does, with labeled spans
@@ -27,7 +28,9 @@ options:
   --infer          infer assistant and think spans from the message loop (templates without tags)
   --hf             transformers' span arithmetic instead of exact spans
   --json           print {text, spans, warnings} as JSON (spans in code points, as Python counts)
-  --no-color       mark spans with ⟦label⟧…⟦/label⟧ instead of colours`;
+  --no-color       mark spans with ⟦label⟧…⟦/label⟧ instead of colours
+  spanja batch --model DIR --input FILE --output FILE [options]
+                                          a JSONL dataset → ids and masks per row (spanja batch --help)`;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const COLORS: Record<string, string> = { assistant: "\x1b[42;30m", think: "\x1b[45;30m" };
@@ -140,6 +143,10 @@ async function main(argv: string[]): Promise<number> {
     if (args[0] === "--help" || args[0] === "-h") console.log(HELP);
     else if (args.length === 0) await demo(color);
     else if (args[0] === "render") render(args.slice(1), color);
+    else if (args[0] === "batch") {
+      if (args.includes("--help")) console.log(BATCH_HELP);
+      else return (await runBatch(args.slice(1))).exitCode;
+    }
     else {
       console.error(`spanja: unknown command '${args[0]}'\n\n${HELP}`);
       return 2;
