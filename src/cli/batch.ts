@@ -1,13 +1,16 @@
 // `spanja batch`: a JSONL dataset of conversations → one JSONL line of ids and masks per row, in input order,
 // through ChatTokenizer.applyChatTemplate. Bad rows never stop the batch (unless --on-error fail): they go to
 // --errors and the summary. Rows are read as a stream; --shard i/n keeps rows whose number ≡ i (mod n).
-// This slice runs on one core; the worker pool, Parquet and --resume come next (issue 7).
+// Rows go to a pool of worker threads (--workers, default one per core) in chunks and come back in order.
+// Parquet and --resume come next (issue 7).
 import { createReadStream, createWriteStream, readFileSync, renameSync, rmSync, type WriteStream } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { ChatTokenizer, type ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
-import { TemplateError } from "../errors.ts";
 import { parseJSON } from "../runtime/parse-json.ts";
+import { batchOptions, processRow, type RowResult } from "./batch-rows.ts";
 
 export const BATCH_HELP = `usage: spanja batch --model DIR --input FILE --output FILE [options]
 
@@ -22,7 +25,8 @@ export const BATCH_HELP = `usage: spanja batch --model DIR --input FILE --output
   --var NAME=JSON          a template variable for every row (repeatable), e.g. --var enable_thinking=false
   --span-source tags|infer --mask-policy hf|exact --exclude-think --exclude-empty-think
   --max-length N           truncate to N tokens
-  --add-generation-prompt  --with-text  --shard I/N  --quiet`;
+  --add-generation-prompt  --with-text  --shard I/N  --quiet
+  --workers N              worker threads (default: one per core; 1 runs in this thread)`;
 
 export interface BatchSummary {
   rows: number;
@@ -43,9 +47,11 @@ interface Parsed {
   errors: string | null;
   failFast: boolean;
   options: ApplyChatTemplateOptions;
+  vars: [string, string][];
   withText: boolean;
   shard: [number, number];
   quiet: boolean;
+  workers: number;
 }
 
 function parse(argv: string[]): Parsed {
@@ -71,6 +77,7 @@ function parse(argv: string[]): Parsed {
         "with-text": { type: "boolean" },
         shard: { type: "string" },
         quiet: { type: "boolean" },
+        workers: { type: "string" },
       },
     }));
   } catch (e) {
@@ -80,15 +87,19 @@ function parse(argv: string[]): Parsed {
   const onError = values["on-error"] ?? "skip";
   if (onError !== "skip" && onError !== "fail") throw new BatchSetupError(`batch: --on-error must be skip or fail, got ${onError}`);
   const options: ApplyChatTemplateOptions = { return_assistant_tokens_mask: true, return_thinking_mask: true };
+  const vars: [string, string][] = [];
   for (const v of values.var ?? []) {
     const eq = v.indexOf("=");
     if (eq <= 0) throw new BatchSetupError(`batch: --var takes NAME=JSON, got ${v}`);
     try {
-      options[v.slice(0, eq)] = parseJSON(v.slice(eq + 1), `--var ${v.slice(0, eq)}`);
+      parseJSON(v.slice(eq + 1), `--var ${v.slice(0, eq)}`);
     } catch (e) {
       throw new BatchSetupError(`batch: ${(e as Error).message}`);
     }
+    vars.push([v.slice(0, eq), v.slice(eq + 1)]);
   }
+  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new BatchSetupError(`batch: --workers must be a positive integer, got ${values.workers}`);
   if (values["chat-template"] !== undefined) options.chat_template = readText(values["chat-template"]);
   if (values["span-source"] !== undefined) options.span_source = values["span-source"] as ApplyChatTemplateOptions["span_source"];
   if (values["mask-policy"] !== undefined) options.mask_policy = values["mask-policy"] as ApplyChatTemplateOptions["mask_policy"];
@@ -114,9 +125,11 @@ function parse(argv: string[]): Parsed {
     errors: values.errors ?? null,
     failFast: onError === "fail",
     options,
+    vars,
     withText: values["with-text"] === true,
     shard,
     quiet: values.quiet === true,
+    workers,
   };
 }
 
@@ -126,21 +139,6 @@ function readText(path: string): string {
   } catch (e) {
     throw new BatchSetupError(`batch: cannot read ${path}: ${(e as Error).message}`);
   }
-}
-
-/** One row: the conversation and its own template variables, or why it is bad. */
-function rowInput(line: string, where: string): { messages: unknown; extra: Record<string, unknown> } {
-  const value = parseJSON(line, where);
-  if (Array.isArray(value)) return { messages: value, extra: {} };
-  if (value === null || typeof value !== "object" || value instanceof Map) throw new TemplateError("invalid-input", `${where}: a row must be an object with "messages" or a messages array`);
-  const { messages, ...extra } = value as Record<string, unknown>;
-  if (!Array.isArray(messages)) throw new TemplateError("invalid-input", `${where}: the row has no "messages" list`);
-  return { messages, extra };
-}
-
-function kindOf(e: unknown): string {
-  if (e instanceof TemplateError) return e.kind;
-  return "internal";
 }
 
 /** Opens the output: stdout, or a temporary file renamed into place when the batch finishes. */
@@ -168,15 +166,77 @@ function write(stream: NodeJS.WritableStream, line: string): Promise<void> | voi
   if (!stream.write(line + "\n")) return new Promise((resolve) => stream.once("drain", () => resolve()));
 }
 
-/** Runs `spanja batch` with its command-line arguments; returns the summary (and the exit code to use). */
-export async function runBatch(argv: string[], stderr: NodeJS.WritableStream = process.stderr): Promise<{ summary: BatchSummary; exitCode: number }> {
-  const p = parse(argv);
+/** Answers chunks of rows: in this thread (one worker) or on a pool of worker threads. */
+interface RowEngine {
+  run(rows: [number, string][]): Promise<RowResult[]>;
+  close(): Promise<void>;
+}
+
+async function localEngine(p: Parsed, where: string): Promise<RowEngine> {
   let tok: ChatTokenizer;
   try {
     tok = await ChatTokenizer.fromPretrained(p.model);
   } catch (e) {
     throw new BatchSetupError(`batch: ${(e as Error).message}`);
   }
+  const options = batchOptions(p.options, p.vars);
+  return { run: async (rows) => rows.map(([row, line]) => processRow(tok, line, row, where, options, p.withText)), close: async () => {} };
+}
+
+/** The pool: each worker loads the model once; a chunk goes to the worker with the fewest chunks in flight. */
+async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
+  // src/ runs as .ts (Node strips types), dist/ as .js
+  const file = new URL(`./batch-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+  const pending = new Map<number, (r: RowResult[]) => void>();
+  let next = 0;
+  let failure: Error | null = null;
+  const workers = await Promise.all(
+    Array.from({ length: p.workers }, () => {
+      const w = new Worker(file, { workerData: { model: p.model, where, options: p.options, vars: p.vars, withText: p.withText } });
+      const load = { inFlight: 0 };
+      return new Promise<{ w: Worker; load: { inFlight: number } }>((resolve, reject) => {
+        w.on("message", (m: { ready?: boolean; setupError?: string; id?: number; results?: RowResult[] }) => {
+          if (m.ready) resolve({ w, load });
+          else if (m.setupError !== undefined) reject(new BatchSetupError(`batch: ${m.setupError}`));
+          else if (m.id !== undefined) {
+            load.inFlight--;
+            pending.get(m.id)?.(m.results as RowResult[]);
+            pending.delete(m.id);
+          }
+        });
+        w.on("error", (e: Error) => {
+          failure = e;
+          reject(e);
+          for (const done of pending.values()) done([]);
+        });
+      });
+    }),
+  ).catch(async (e: unknown) => {
+    throw e instanceof BatchSetupError ? e : new BatchSetupError(`batch: a worker failed to start: ${(e as Error).message}`);
+  });
+  return {
+    run: (rows) =>
+      new Promise((resolve, reject) => {
+        if (failure) return reject(failure);
+        const id = next++;
+        pending.set(id, (r) => (failure ? reject(failure) : resolve(r)));
+        const target = workers.reduce((a, b) => (b.load.inFlight < a.load.inFlight ? b : a));
+        target.load.inFlight++;
+        target.w.postMessage({ id, rows });
+      }),
+    close: async () => {
+      await Promise.all(workers.map(({ w }) => w.terminate()));
+    },
+  };
+}
+
+const CHUNK = 32;
+
+/** Runs `spanja batch` with its command-line arguments; returns the summary and the exit code to use. */
+export async function runBatch(argv: string[], stderr: NodeJS.WritableStream = process.stderr): Promise<{ summary: BatchSummary; exitCode: number }> {
+  const p = parse(argv);
+  const inputName = p.input === "-" ? "<stdin>" : p.input;
+  const engine = p.workers === 1 ? await localEngine(p, inputName) : await poolEngine(p, inputName);
   const input = p.input === "-" ? process.stdin : createReadStream(p.input, "utf8");
   input.on("error", () => {}); // reported by the line reader below
   const out = openOutput(p.output);
@@ -184,60 +244,66 @@ export async function runBatch(argv: string[], stderr: NodeJS.WritableStream = p
   errors?.on("error", (e) => stderr.write(`spanja batch: cannot write ${p.errors}: ${e.message}\n`));
   const summary: BatchSummary = { rows: 0, written: 0, failed: 0, tokens: 0, masked: 0, warnings: new Map() };
   const started = performance.now();
-  const progress = !p.quiet;
   const tty = (stderr as { isTTY?: boolean }).isTTY === true;
   let lastReport = started;
   const report = (final: boolean) => {
-    const s = (performance.now() - started) / 1000;
-    const line = `spanja batch: ${summary.rows} rows (${summary.failed} bad), ${(summary.rows / Math.max(s, 1e-9)).toFixed(0)} rows/s, ${(summary.tokens / Math.max(s, 1e-9)).toFixed(0)} tokens/s`;
+    const s = Math.max((performance.now() - started) / 1000, 1e-9);
+    const line = `spanja batch: ${summary.rows} rows (${summary.failed} bad), ${(summary.rows / s).toFixed(0)} rows/s, ${(summary.tokens / s).toFixed(0)} tokens/s`;
     if (tty && !final) stderr.write(`\r${line}`);
     else stderr.write(`${tty ? "\r" : ""}${line}\n`);
   };
-  const inputName = p.input === "-" ? "<stdin>" : p.input;
+
+  /** Writes a chunk's results in order and counts them. */
+  const emit = async (results: RowResult[]) => {
+    for (const r of results) {
+      summary.rows++;
+      if (r.line !== null) {
+        summary.written++;
+        summary.tokens += r.tokens;
+        summary.masked += r.masked;
+        for (const code of r.warnings) summary.warnings.set(code, (summary.warnings.get(code) ?? 0) + 1);
+        await write(out.stream, r.line);
+      } else {
+        summary.failed++;
+        const e = r.error as { kind: string; message: string };
+        if (errors !== null) await write(errors, JSON.stringify({ row: r.row, kind: e.kind, message: e.message }));
+        if (p.failFast) throw new BatchSetupError(`batch: row ${r.row}: ${e.message}`);
+      }
+    }
+    if (!p.quiet && performance.now() - lastReport > (tty ? 200 : 5000)) {
+      lastReport = performance.now();
+      report(false);
+    }
+  };
+
+  // chunks in flight, in input order: at most two per worker, so memory stays flat on any input
+  const inFlight: Promise<RowResult[]>[] = [];
+  const limit = p.workers * 2;
+  let chunk: [number, string][] = [];
   let row = -1;
   try {
     const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const line of lines) {
       row++;
-      if (row % p.shard[1] !== p.shard[0]) continue;
-      if (line.trim() === "") continue;
-      summary.rows++;
-      try {
-        const { messages, extra } = rowInput(line, `${inputName} row ${row}`);
-        const enc = tok.applyChatTemplate(messages as object[], { ...p.options, ...extra });
-        const result: Record<string, unknown> = {
-          row,
-          input_ids: enc.input_ids,
-          attention_mask: enc.attention_mask,
-          assistant_masks: enc.assistant_masks,
-          thinking_masks: enc.thinking_masks,
-        };
-        if (p.withText) result.text = enc.text;
-        if (enc.warnings.length > 0) result.warnings = enc.warnings;
-        summary.tokens += enc.input_ids.length;
-        summary.masked += (enc.assistant_masks ?? []).reduce((a: number, b: number) => a + b, 0);
-        for (const w of enc.warnings) summary.warnings.set(w.code, (summary.warnings.get(w.code) ?? 0) + 1);
-        await write(out.stream, JSON.stringify(result));
-        summary.written++;
-      } catch (e) {
-        summary.failed++;
-        const message = e instanceof Error ? e.message : String(e);
-        if (errors !== null) await write(errors, JSON.stringify({ row, kind: kindOf(e), message }));
-        if (p.failFast) throw new BatchSetupError(`batch: row ${row}: ${message}`);
-      }
-      if (progress && performance.now() - lastReport > (tty ? 200 : 5000)) {
-        lastReport = performance.now();
-        report(false);
-      }
+      if (row % p.shard[1] !== p.shard[0] || line.trim() === "") continue;
+      chunk.push([row, line]);
+      if (chunk.length < CHUNK) continue;
+      inFlight.push(engine.run(chunk));
+      chunk = [];
+      if (inFlight.length >= limit) await emit(await (inFlight.shift() as Promise<RowResult[]>));
     }
+    if (chunk.length > 0) inFlight.push(engine.run(chunk));
+    while (inFlight.length > 0) await emit(await (inFlight.shift() as Promise<RowResult[]>));
   } catch (e) {
     out.abort();
     errors?.end();
+    await engine.close();
     throw e instanceof BatchSetupError ? e : new BatchSetupError(`batch: ${inputName}: ${(e as Error).message}`);
   }
+  await engine.close();
   await out.finish();
   if (errors !== null) await new Promise<void>((resolve) => errors.end(() => resolve()));
-  if (progress) {
+  if (!p.quiet) {
     report(true);
     const codes = [...summary.warnings].map(([k, n]) => `${k} ${n}`).join(", ");
     stderr.write(

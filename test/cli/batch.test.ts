@@ -42,7 +42,7 @@ describe("spanja batch", () => {
   it("writes one line per good row, equal to applyChatTemplate on that row; bad rows go to --errors; exit code 3", async () => {
     const out = join(dir, "out.jsonl");
     const errors = join(dir, "errors.jsonl");
-    const { summary, exitCode } = await runBatch(["--model", MODEL, "--input", INPUT, "--output", out, "--errors", errors, "--with-text", "--quiet"], quiet);
+    const { summary, exitCode } = await runBatch(["--model", MODEL, "--input", INPUT, "--output", out, "--errors", errors, "--with-text", "--quiet", "--workers", "1"], quiet);
     expect(exitCode).toBe(3);
     expect([summary.rows, summary.written, summary.failed]).toEqual([6, 4, 2]);
     const got = lines(out);
@@ -63,17 +63,17 @@ describe("spanja batch", () => {
 
   it("--on-error fail stops at the first bad row and leaves no output file", async () => {
     const out = join(dir, "fail.jsonl");
-    await expect(runBatch(["--model", MODEL, "--input", INPUT, "--output", out, "--on-error", "fail", "--quiet"], quiet)).rejects.toThrow(BatchSetupError);
+    await expect(runBatch(["--model", MODEL, "--input", INPUT, "--output", out, "--on-error", "fail", "--quiet", "--workers", "2"], quiet)).rejects.toThrow(BatchSetupError);
     expect(existsSync(out)).toBe(false);
   });
 
   it("shards together give the whole run, and options reach every row", async () => {
     const whole = join(dir, "whole.jsonl");
-    await runBatch(["--model", MODEL, "--input", INPUT, "--output", whole, "--exclude-think", "--var", "enable_thinking=true", "--quiet"], quiet);
+    await runBatch(["--model", MODEL, "--input", INPUT, "--output", whole, "--exclude-think", "--var", "enable_thinking=true", "--quiet", "--workers", "1"], quiet);
     const parts: Record<string, unknown>[] = [];
     for (let i = 0; i < 3; i++) {
       const part = join(dir, `shard-${i}.jsonl`);
-      await runBatch(["--model", MODEL, "--input", INPUT, "--output", part, "--exclude-think", "--var", "enable_thinking=true", "--shard", `${i}/3`, "--quiet"], quiet);
+      await runBatch(["--model", MODEL, "--input", INPUT, "--output", part, "--exclude-think", "--var", "enable_thinking=true", "--shard", `${i}/3`, "--quiet", "--workers", "1"], quiet);
       const got = lines(part);
       expect(got.every((r) => (r.row as number) % 3 === i)).toBe(true);
       parts.push(...got);
@@ -87,16 +87,33 @@ describe("spanja batch", () => {
 
   it("is a line-for-line filter on stdin and stdout", () => {
     const out = join(dir, "filter-ref.jsonl");
-    const r = spawnSync(process.execPath, [MAIN, "batch", "--model", MODEL, "--input", "-", "--output", "-", "--quiet"], { input: readFileSync(INPUT), encoding: "utf8" });
+    const r = spawnSync(process.execPath, [MAIN, "batch", "--model", MODEL, "--input", "-", "--output", "-", "--quiet", "--workers", "2"], { input: readFileSync(INPUT), encoding: "utf8" });
     expect(r.status).toBe(3);
-    const viaFiles = spawnSync(process.execPath, [MAIN, "batch", "--model", MODEL, "--input", INPUT, "--output", out, "--quiet"], { encoding: "utf8" });
+    const viaFiles = spawnSync(process.execPath, [MAIN, "batch", "--model", MODEL, "--input", INPUT, "--output", out, "--quiet", "--workers", "1"], { encoding: "utf8" });
     expect(viaFiles.status).toBe(3);
     expect(r.stdout).toBe(readFileSync(out, "utf8"));
+  });
+
+  it("a pool of worker threads writes the same bytes, in order, as one thread (many chunks, bad rows among them)", async () => {
+    const big = join(dir, "big.jsonl");
+    const rows = Array.from({ length: 150 }, (_, i) => LINES[i % LINES.length].replace("I'm good", `I'm good ${i}`));
+    writeFileSync(big, rows.join("\n"));
+    const one = join(dir, "one.jsonl");
+    const three = join(dir, "three.jsonl");
+    const errOne = join(dir, "err-one.jsonl");
+    const errThree = join(dir, "err-three.jsonl");
+    const a = await runBatch(["--model", MODEL, "--input", big, "--output", one, "--errors", errOne, "--quiet", "--workers", "1"], quiet);
+    const b = await runBatch(["--model", MODEL, "--input", big, "--output", three, "--errors", errThree, "--quiet", "--workers", "3"], quiet);
+    expect(readFileSync(three, "utf8")).toBe(readFileSync(one, "utf8"));
+    expect(readFileSync(errThree, "utf8")).toBe(readFileSync(errOne, "utf8"));
+    expect(b.summary).toEqual(a.summary);
+    expect(a.summary.written).toBeGreaterThan(80);
   });
 
   it("setup errors: a missing flag, an unknown flag, a bad model folder", async () => {
     await expect(runBatch(["--input", INPUT, "--output", "-"], quiet)).rejects.toThrow(/--model is required/);
     await expect(runBatch(["--model", MODEL, "--input", INPUT, "--output", "-", "--colour"], quiet)).rejects.toThrow(/Unknown option '--colour'/);
-    await expect(runBatch(["--model", join(dir, "nowhere"), "--input", INPUT, "--output", "-"], quiet)).rejects.toThrow(/does not exist/);
+    await expect(runBatch(["--model", join(dir, "nowhere"), "--input", INPUT, "--output", "-", "--workers", "1"], quiet)).rejects.toThrow(/does not exist/);
+    await expect(runBatch(["--model", join(dir, "nowhere"), "--input", INPUT, "--output", "-", "--workers", "2"], quiet)).rejects.toThrow(/does not exist/);
   });
 });

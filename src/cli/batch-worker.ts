@@ -1,0 +1,26 @@
+// A worker thread of `spanja batch`: loads the model folder once, then answers chunks of rows in order.
+import { parentPort, workerData } from "node:worker_threads";
+import { ChatTokenizer, type ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import { batchOptions, processRow } from "./batch-rows.ts";
+
+interface Setup {
+  model: string;
+  where: string;
+  options: ApplyChatTemplateOptions;
+  vars: [string, string][];
+  withText: boolean;
+}
+
+const setup = workerData as Setup;
+const port = parentPort;
+if (port === null) throw new Error("batch-worker runs as a worker thread");
+try {
+  const tok = await ChatTokenizer.fromPretrained(setup.model);
+  const options = batchOptions(setup.options, setup.vars);
+  port.on("message", (chunk: { id: number; rows: [number, string][] }) => {
+    port.postMessage({ id: chunk.id, results: chunk.rows.map(([row, line]) => processRow(tok, line, row, setup.where, options, setup.withText)) });
+  });
+  port.postMessage({ ready: true });
+} catch (e) {
+  port.postMessage({ setupError: (e as Error).message });
+}
