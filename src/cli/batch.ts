@@ -1,7 +1,7 @@
 // `spanja batch`: a JSONL dataset of conversations → one JSONL line of ids and masks per row, in input order,
 // through ChatTokenizer.applyChatTemplate. Bad rows never stop the batch (unless --on-error fail): they go to
 // --errors and the summary. Rows are read as a stream; --shard i/n keeps rows whose number ≡ i (mod n).
-// Rows go to a pool of worker threads (--workers, default one per core) in chunks and come back in order.
+// Rows go to a pool of worker threads (--workers, default one per core but one) in chunks and come back in order.
 // Parquet and --resume come next (issue 7).
 import { createReadStream, createWriteStream, readFileSync, renameSync, rmSync, type WriteStream } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -26,7 +26,7 @@ export const BATCH_HELP = `usage: spanja batch --model DIR --input FILE --output
   --span-source tags|infer --mask-policy hf|exact --exclude-think --exclude-empty-think
   --max-length N           truncate to N tokens
   --add-generation-prompt  --with-text  --shard I/N  --quiet
-  --workers N              worker threads (default: one per core; 1 runs in this thread)`;
+  --workers N              worker threads (default: one per core but one; 1 runs in this thread)`;
 
 export interface BatchSummary {
   rows: number;
@@ -98,7 +98,8 @@ function parse(argv: string[]): Parsed {
     }
     vars.push([v.slice(0, eq), v.slice(eq + 1)]);
   }
-  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+  // the main thread reads, orders and writes: it keeps a core (on two cores, one worker in this thread is faster)
+  const workers = values.workers === undefined ? Math.max(1, availableParallelism() - 1) : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new BatchSetupError(`batch: --workers must be a positive integer, got ${values.workers}`);
   if (values["chat-template"] !== undefined) options.chat_template = readText(values["chat-template"]);
   if (values["span-source"] !== undefined) options.span_source = values["span-source"] as ApplyChatTemplateOptions["span_source"];
