@@ -1,6 +1,7 @@
 // A worker thread of `spanja batch`: loads the model folder once, then answers chunks of rows in order.
 import { parentPort, workerData } from "node:worker_threads";
 import { ChatTokenizer, type ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import { TemplateError } from "../errors.ts";
 import { batchOptions, processRow } from "./batch-rows.ts";
 
 interface Setup {
@@ -22,5 +23,5 @@ try {
   });
   port.postMessage({ ready: true });
 } catch (e) {
-  port.postMessage({ setupError: (e as Error).message });
+  port.postMessage({ setupError: e instanceof TemplateError ? e.detail : (e as Error).message });
 }

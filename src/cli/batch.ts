@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { ChatTokenizer, type ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import { TemplateError } from "../errors.ts";
 import { parseJSON } from "../runtime/parse-json.ts";
 import { batchOptions, processRow, type RowResult } from "./batch-rows.ts";
 
@@ -178,7 +179,7 @@ async function localEngine(p: Parsed, where: string): Promise<RowEngine> {
   try {
     tok = await ChatTokenizer.fromPretrained(p.model);
   } catch (e) {
-    throw new BatchSetupError(`batch: ${(e as Error).message}`);
+    throw new BatchSetupError(`batch: ${e instanceof TemplateError ? e.detail : (e as Error).message}`);
   }
   const options = batchOptions(p.options, p.vars);
   return { run: async (rows) => rows.map(([row, line]) => processRow(tok, line, row, where, options, p.withText)), close: async () => {} };
@@ -191,9 +192,12 @@ async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
   const pending = new Map<number, (r: RowResult[]) => void>();
   let next = 0;
   let failure: Error | null = null;
+  let closing = false;
+  const started: Worker[] = [];
   const workers = await Promise.all(
     Array.from({ length: p.workers }, () => {
       const w = new Worker(file, { workerData: { model: p.model, where, options: p.options, vars: p.vars, withText: p.withText } });
+      started.push(w);
       const load = { inFlight: 0 };
       return new Promise<{ w: Worker; load: { inFlight: number } }>((resolve, reject) => {
         w.on("message", (m: { ready?: boolean; setupError?: string; id?: number; results?: RowResult[] }) => {
@@ -205,14 +209,21 @@ async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
             pending.delete(m.id);
           }
         });
-        w.on("error", (e: Error) => {
-          failure = e;
+        const fail = (e: Error) => {
+          failure ??= e;
           reject(e);
           for (const done of pending.values()) done([]);
+        };
+        w.on("error", fail);
+        // a worker that dies without an error event (killed, out of memory) must not leave the batch waiting
+        w.on("exit", (code) => {
+          if (!closing) fail(new Error(`a worker thread exited (code ${code})`));
         });
       });
     }),
   ).catch(async (e: unknown) => {
+    closing = true;
+    await Promise.all(started.map((w) => w.terminate()));
     throw e instanceof BatchSetupError ? e : new BatchSetupError(`batch: a worker failed to start: ${(e as Error).message}`);
   });
   return {
@@ -226,6 +237,7 @@ async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
         target.w.postMessage({ id, rows });
       }),
     close: async () => {
+      closing = true;
       await Promise.all(workers.map(({ w }) => w.terminate()));
     },
   };
