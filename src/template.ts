@@ -82,6 +82,7 @@ export class Template {
    * tags, or with `spanSource: "infer"` inferred from the message loops (exact offsets whatever spanMode).
    */
   renderWithSpans(context: object = {}, options: RenderSpansOptions = {}): RenderResult {
+    if (options === null || typeof options !== "object") throw new TemplateError("invalid-input", "renderWithSpans options must be an object");
     const source = options.spanSource ?? "tags";
     if (source === "tags") return this.run(context, true);
     if (source !== "infer") throw new TemplateError("invalid-input", `spanSource must be "tags" or "infer", got ${JSON.stringify(source)}`);

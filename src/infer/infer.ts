@@ -2,7 +2,7 @@
 // prompt renders of each assistant turn. The definition is in README.md, "Inferred spans"; the Python
 // reference (conformance/reference/infer.py) implements it independently.
 import { InferenceError, LimitError, TemplateError, type InferenceFailure } from "../errors.ts";
-import { isPySpace } from "../runtime/pychars.ts";
+import { pyStrip } from "../runtime/filters/strings.ts";
 import type { Loc, Source } from "../source.ts";
 import type { Span, Warning } from "../spans/output.ts";
 import type { Iteration, MessageRegions } from "../spans/regions.ts";
@@ -93,14 +93,6 @@ function backOffPair(s: string, i: number): number {
   return i;
 }
 
-function strip(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isPySpace(s.charCodeAt(a))) a++;
-  while (b > a && isPySpace(s.charCodeAt(b - 1))) b--;
-  return s.slice(a, b);
-}
-
 /**
  * The last line of content that is not blank, stripped, after the content's last closing think marker
  * (templates reformat inline reasoning, so only the answer after it is looked for); null when there is none.
@@ -113,7 +105,7 @@ function lastContentLine(content: string, markers: readonly ThinkMarkers[]): str
   }
   const lines = content.slice(cut).split("\n");
   for (let i = lines.length - 1; i >= 0; i--) {
-    const line = strip(lines[i]);
+    const line = pyStrip(lines[i], null);
     if (line !== "") return line;
   }
   return null;
@@ -130,8 +122,8 @@ function field(message: unknown, name: string): unknown {
  */
 export function inferSpans(render: TrackedRenderer, context: Record<string, unknown>, source: Source, markers: readonly ThinkMarkers[]): InferResult {
   const messages = context.messages;
-  const fail = (reason: InferenceFailure, detail: string, k?: number, loc?: Loc): InferenceError =>
-    new InferenceError(reason, detail, { ...(loc ? { loc, source } : {}), ...(k !== undefined ? { messageIndex: k } : {}) });
+  const fail = (reason: InferenceFailure, detail: string, k?: number, loc?: Loc, cause?: unknown): InferenceError =>
+    new InferenceError(reason, detail, { ...(loc ? { loc, source } : {}), ...(k !== undefined ? { messageIndex: k } : {}), ...(cause !== undefined ? { cause } : {}) });
   if (!Array.isArray(messages)) throw fail("no-message-loop", "the context has no messages list");
 
   const full = render(context, null);
@@ -186,7 +178,7 @@ function promptTail(
   context: Record<string, unknown>,
   messages: readonly unknown[],
   k: number,
-  fail: (reason: InferenceFailure, detail: string, k?: number, loc?: Loc) => InferenceError,
+  fail: (reason: InferenceFailure, detail: string, k?: number, loc?: Loc, cause?: unknown) => InferenceError,
   loc: Loc | undefined,
 ): string {
   const prefix = messages.slice(0, k);
@@ -196,9 +188,7 @@ function promptTail(
     } catch (e) {
       // a limit reached is the caller's limit, not the template failing
       if (!(e instanceof TemplateError) || e instanceof LimitError) throw e;
-      const err = fail("prompt-render-failed", `the prompt for assistant message ${k} (messages[:${k}], add_generation_prompt=${agp ? "True" : "False"}) raises: ${e.detail}`, k, loc);
-      Object.defineProperty(err, "cause", { value: e });
-      throw err;
+      throw fail("prompt-render-failed", `the prompt for assistant message ${k} (messages[:${k}], add_generation_prompt=${agp ? "True" : "False"}) raises: ${e.detail}`, k, loc, e);
     }
   };
   const p = renderPrompt(true);

@@ -1,7 +1,7 @@
 // Inferred spans on small templates, one behaviour of the definition (README, "Inferred spans") each: where
 // message loops run, what a region is, the prompt tail, think blocks, and every way inference fails closed.
 import { describe, expect, it } from "vitest";
-import { InferenceError, LimitError, Template, type Span } from "../../src/index.ts";
+import { InferenceError, LimitError, Template, TemplateError, type Span } from "../../src/index.ts";
 
 /** The inferred spans as [label, text] pairs, in document order. */
 function inferred(source: string, context: Record<string, unknown>): [string, string][] {
@@ -190,6 +190,7 @@ describe("fails closed", () => {
     expect(e.reason).toBe("prompt-render-failed");
     expect(e.message).toMatch(/messages\[:0\].*list object has no element -1|raises/);
     expect(e.loc?.line).toBe(1);
+    expect(e.cause).toBeInstanceOf(TemplateError);
   });
 
   it("content-elsewhere: the template renders the content outside the loop", () => {
@@ -202,6 +203,7 @@ describe("fails closed", () => {
   it("rejects a context without a messages list and a bad spanSource", () => {
     expect(failure(CHATML, { messages: "x" }).reason).toBe("no-message-loop");
     expect(() => new Template(CHATML).renderWithSpans({ messages: [] }, { spanSource: "guess" as "infer" })).toThrow(/spanSource must be/);
+    expect(() => new Template(CHATML).renderWithSpans({ messages: [] }, null as unknown as {})).toThrow(/options must be an object/);
   });
 });
 
