@@ -1,6 +1,7 @@
-// One row of `spanja batch`: a JSONL line in, its output line (or why the row is bad) out. Shared by the
-// main thread (one worker) and the worker threads, so both give the same bytes.
-import { ChatTokenizer, type ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+// One row of `spanja batch`: a JSON text in, its output record (or why the row is bad) out. Shared by the
+// main thread (one worker) and the worker threads, so both give the same bytes; `conversationInput` is also
+// how mask and view read their conversation file.
+import type { ApplyChatTemplateOptions, ChatTokenizer } from "../chat/chat-tokenizer.ts";
 import { TemplateError } from "../errors.ts";
 import { parseJSON } from "../runtime/parse-json.ts";
 
@@ -14,30 +15,23 @@ export interface RowResult {
   warnings: string[];
 }
 
-/** The conversation of a row and its own template variables, or an invalid-input error. */
-function rowInput(line: string, where: string): { messages: unknown; extra: Record<string, unknown> } {
-  const value = parseJSON(line, where);
-  if (Array.isArray(value)) return { messages: value, extra: {} };
-  if (value === null || typeof value !== "object" || value instanceof Map) throw new TemplateError("invalid-input", `${where}: a row must be an object with "messages" or a messages array`);
-  const { messages, ...extra } = value as Record<string, unknown>;
-  if (!Array.isArray(messages)) throw new TemplateError("invalid-input", `${where}: the row has no "messages" list`);
-  return { messages, extra };
-}
-
 /**
- * The applyChatTemplate options of a batch: the plain ones, then each `--var NAME=JSON` parsed here (not
- * passed between threads as values, so a float stays a float).
+ * A conversation as batch rows and conversation files write it: `{"messages": [...], ...template variables}`
+ * or a bare messages array. Anything else is an invalid-input error that starts with `where`.
  */
-export function batchOptions(plain: ApplyChatTemplateOptions, vars: readonly [string, string][]): ApplyChatTemplateOptions {
-  const options: ApplyChatTemplateOptions = { ...plain };
-  for (const [name, json] of vars) options[name] = parseJSON(json, `--var ${name}`);
-  return options;
+export function conversationInput(text: string, where: string): { messages: object[]; variables: Record<string, unknown> } {
+  const value = parseJSON(text, where);
+  if (Array.isArray(value)) return { messages: value as object[], variables: {} };
+  if (value === null || typeof value !== "object" || value instanceof Map) throw new TemplateError("invalid-input", `${where}: expected an object with "messages" or a messages array`);
+  const { messages, ...variables } = value as Record<string, unknown>;
+  if (!Array.isArray(messages)) throw new TemplateError("invalid-input", `${where}: no "messages" list`);
+  return { messages: messages as object[], variables };
 }
 
 export function processRow(tok: ChatTokenizer, line: string, row: number, where: string, options: ApplyChatTemplateOptions, withText: boolean): RowResult {
   try {
-    const { messages, extra } = rowInput(line, `${where} row ${row}`);
-    const enc = tok.applyChatTemplate(messages as object[], { ...options, ...extra });
+    const { messages, variables } = conversationInput(line, `${where} row ${row}`);
+    const enc = tok.applyChatTemplate(messages, { ...options, ...variables });
     const out: Record<string, unknown> = {
       row,
       input_ids: enc.input_ids,

@@ -1,8 +1,8 @@
 // A worker thread of `spanja batch`: loads the model folder once, then answers chunks of rows in order.
 import { parentPort, workerData } from "node:worker_threads";
-import { ChatTokenizer, type ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
-import { TemplateError } from "../errors.ts";
-import { batchOptions, processRow } from "./batch-rows.ts";
+import type { ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import { processRow } from "./batch-rows.ts";
+import { loadModel, withVars } from "./model-options.ts";
 
 interface Setup {
   model: string;
@@ -16,12 +16,12 @@ const setup = workerData as Setup;
 const port = parentPort;
 if (port === null) throw new Error("batch-worker runs as a worker thread");
 try {
-  const tok = await ChatTokenizer.fromPretrained(setup.model);
-  const options = batchOptions(setup.options, setup.vars);
+  const tok = await loadModel("batch", setup.model);
+  const options = withVars(setup.options, setup.vars);
   port.on("message", (chunk: { id: number; rows: [number, string][] }) => {
     port.postMessage({ id: chunk.id, results: chunk.rows.map(([row, line]) => processRow(tok, line, row, setup.where, options, setup.withText)) });
   });
   port.postMessage({ ready: true });
 } catch (e) {
-  port.postMessage({ setupError: e instanceof TemplateError ? e.detail : (e as Error).message });
+  port.postMessage({ setupError: (e as Error).message });
 }

@@ -1,33 +1,37 @@
-// `spanja batch`: a JSONL dataset of conversations → one JSONL line of ids and masks per row, in input order,
+// `spanja batch`: a dataset of conversations → one output row of ids and masks per input row, in input order,
 // through ChatTokenizer.applyChatTemplate. Bad rows never stop the batch (unless --on-error fail): they go to
 // --errors and the summary. Rows are read as a stream; --shard i/n keeps rows whose number ≡ i (mod n).
 // Rows go to a pool of worker threads (--workers, default one per core but one) in chunks and come back in order.
-// Parquet and --resume come next (issue 7).
-import { createReadStream, createWriteStream, readFileSync, renameSync, rmSync, type WriteStream } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, ftruncateSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type WriteStream } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { ChatTokenizer, type ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
-import { TemplateError } from "../errors.ts";
-import { parseJSON } from "../runtime/parse-json.ts";
-import { batchOptions, processRow, type RowResult } from "./batch-rows.ts";
+import type { ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import { choiceFlag, CliError, countFlag, displayName, fileProblem, parseCommand, stringFlag, type Command } from "./args.ts";
+import { processRow, type RowResult } from "./batch-rows.ts";
+import { loadModel, MODEL_FLAGS, modelSettings, withVars, type ModelSettings } from "./model-options.ts";
 
-export const BATCH_HELP = `usage: spanja batch --model DIR --input FILE --output FILE [options]
-
-  --model DIR              a Hugging Face model folder (tokenizer.json, tokenizer_config.json, chat_template.jinja …)
-  --input FILE             JSONL, one conversation per line: {"messages": [...], "tools"?: [...], ...variables}
-                           or a bare messages array; - reads stdin
-  --output FILE            JSONL, one line per good row in input order: {"row", "input_ids", "attention_mask",
-                           "assistant_masks", "thinking_masks"} (+ "text", "warnings"); - writes stdout
-  --errors FILE            bad rows as JSONL {"row", "kind", "message"} (default: not written)
-  --on-error skip|fail     skip bad rows (default) or stop at the first one
-  --chat-template FILE     use this template instead of the model's
-  --var NAME=JSON          a template variable for every row (repeatable), e.g. --var enable_thinking=false
-  --span-source tags|infer --mask-policy hf|exact --exclude-think --exclude-empty-think
-  --max-length N           truncate to N tokens
-  --add-generation-prompt  --with-text  --shard I/N  --quiet
-  --workers N              worker threads (default: one per core but one; 1 runs in this thread)`;
+export const BATCH: Command = {
+  name: "batch",
+  about: "A dataset of conversations → input_ids, attention_mask, assistant_masks and thinking_masks per row.",
+  positionals: [],
+  flags: {
+    input: { type: "string", value: "FILE", help: 'JSONL, one conversation per line: {"messages": [...], "tools"?: [...], ...variables} or a messages array; - reads stdin' },
+    output: { type: "string", value: "FILE", help: 'JSONL, one line per good row in input order: {"row", "input_ids", "attention_mask", "assistant_masks", "thinking_masks"}; - writes stdout' },
+    ...MODEL_FLAGS,
+    "with-text": { type: "boolean", help: 'add the rendered "text" to each row' },
+    errors: { type: "string", value: "FILE", help: 'bad rows as JSONL {"row", "kind", "message"} (default: only counted)' },
+    "on-error": { type: "string", value: "skip|fail", help: "skip bad rows (default) or stop at the first one" },
+    resume: { type: "boolean", help: "append to an existing output after its last complete row (JSONL files only)" },
+    shard: { type: "string", value: "I/N", help: "only the rows whose number ≡ I (mod N), numbered from 0" },
+    workers: { type: "string", value: "N", help: "worker threads (default: one per core but one; 1 runs in this thread)" },
+    quiet: { type: "boolean", help: "no progress or summary on stderr" },
+  },
+  notes: [
+    "Exit code: 0 when every row passed, 3 when some rows were bad, 1 on a setup error, 2 on a usage error.",
+    "Without --resume the output appears only when the batch ends (a temporary file, renamed).",
+  ],
+};
 
 export interface BatchSummary {
   rows: number;
@@ -38,17 +42,12 @@ export interface BatchSummary {
   warnings: Map<string, number>;
 }
 
-/** Raised for a setup problem (exit code 1); bad rows are counted, not thrown (unless --on-error fail). */
-export class BatchSetupError extends Error {}
-
-interface Parsed {
-  model: string;
+interface Parsed extends ModelSettings {
   input: string;
   output: string;
   errors: string | null;
   failFast: boolean;
-  options: ApplyChatTemplateOptions;
-  vars: [string, string][];
+  resume: boolean;
   withText: boolean;
   shard: [number, number];
   quiet: boolean;
@@ -56,78 +55,28 @@ interface Parsed {
 }
 
 function parse(argv: string[]): Parsed {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        model: { type: "string" },
-        input: { type: "string" },
-        output: { type: "string" },
-        errors: { type: "string" },
-        "on-error": { type: "string" },
-        "chat-template": { type: "string" },
-        var: { type: "string", multiple: true },
-        "span-source": { type: "string" },
-        "mask-policy": { type: "string" },
-        "exclude-think": { type: "boolean" },
-        "exclude-empty-think": { type: "boolean" },
-        "max-length": { type: "string" },
-        "add-generation-prompt": { type: "boolean" },
-        "with-text": { type: "boolean" },
-        shard: { type: "string" },
-        quiet: { type: "boolean" },
-        workers: { type: "string" },
-      },
-    }));
-  } catch (e) {
-    throw new BatchSetupError(`batch: ${(e as Error).message}`);
-  }
-  for (const required of ["model", "input", "output"] as const) if (values[required] === undefined) throw new BatchSetupError(`batch: --${required} is required`);
-  const onError = values["on-error"] ?? "skip";
-  if (onError !== "skip" && onError !== "fail") throw new BatchSetupError(`batch: --on-error must be skip or fail, got ${onError}`);
-  const options: ApplyChatTemplateOptions = { return_assistant_tokens_mask: true, return_thinking_mask: true };
-  const vars: [string, string][] = [];
-  for (const v of values.var ?? []) {
-    const eq = v.indexOf("=");
-    if (eq <= 0) throw new BatchSetupError(`batch: --var takes NAME=JSON, got ${v}`);
-    try {
-      parseJSON(v.slice(eq + 1), `--var ${v.slice(0, eq)}`);
-    } catch (e) {
-      throw new BatchSetupError(`batch: ${(e as Error).message}`);
-    }
-    vars.push([v.slice(0, eq), v.slice(eq + 1)]);
-  }
+  const { values } = parseCommand(BATCH, argv);
+  for (const required of ["input", "output"]) if (values[required] === undefined) throw new CliError(`spanja batch: --${required} is required`, 2);
+  const settings = modelSettings("batch", values);
+  const onError = choiceFlag("batch", values, "on-error", ["skip", "fail"] as const) ?? "skip";
   // the main thread reads, orders and writes: it keeps a core (on two cores, one worker in this thread is faster)
-  const workers = values.workers === undefined ? Math.max(1, availableParallelism() - 1) : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1) throw new BatchSetupError(`batch: --workers must be a positive integer, got ${values.workers}`);
-  if (values["chat-template"] !== undefined) options.chat_template = readText(values["chat-template"]);
-  if (values["span-source"] !== undefined) options.span_source = values["span-source"] as ApplyChatTemplateOptions["span_source"];
-  if (values["mask-policy"] !== undefined) options.mask_policy = values["mask-policy"] as ApplyChatTemplateOptions["mask_policy"];
-  if (values["exclude-think"]) options.exclude_think_from_mask = true;
-  if (values["exclude-empty-think"]) options.exclude_empty_think = true;
-  if (values["add-generation-prompt"]) options.add_generation_prompt = true;
-  if (values["max-length"] !== undefined) {
-    const n = Number(values["max-length"]);
-    if (!Number.isInteger(n) || n <= 0) throw new BatchSetupError(`batch: --max-length must be a positive integer, got ${values["max-length"]}`);
-    options.max_length = n;
-    options.truncation = true;
-  }
+  const workers = countFlag("batch", values, "workers") ?? Math.max(1, availableParallelism() - 1);
   let shard: [number, number] = [0, 1];
-  if (values.shard !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
-    if (m === null || Number(m[2]) === 0 || Number(m[1]) >= Number(m[2])) throw new BatchSetupError(`batch: --shard takes I/N with 0 <= I < N, got ${values.shard}`);
+  const s = stringFlag(values, "shard");
+  if (s !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(s);
+    if (m === null || Number(m[2]) === 0 || Number(m[1]) >= Number(m[2])) throw new CliError(`spanja batch: --shard takes I/N with 0 <= I < N, got ${s}`, 2);
     shard = [Number(m[1]), Number(m[2])];
   }
+  const output = stringFlag(values, "output") as string;
+  if (values.resume && output === "-") throw new CliError("spanja batch: --resume needs an output file, not stdout", 2);
   return {
-    model: values.model as string,
-    input: values.input as string,
-    output: values.output as string,
-    errors: values.errors ?? null,
+    ...settings,
+    input: stringFlag(values, "input") as string,
+    output,
+    errors: stringFlag(values, "errors") ?? null,
     failFast: onError === "fail",
-    options,
-    vars,
+    resume: values.resume === true,
     withText: values["with-text"] === true,
     shard,
     quiet: values.quiet === true,
@@ -135,37 +84,121 @@ function parse(argv: string[]): Parsed {
   };
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new BatchSetupError(`batch: cannot read ${path}: ${(e as Error).message}`);
-  }
-}
-
-/** Opens the output: stdout, or a temporary file renamed into place when the batch finishes. */
-function openOutput(path: string): { stream: NodeJS.WritableStream; finish: () => Promise<void>; abort: () => void } {
-  if (path === "-") return { stream: process.stdout, finish: async () => {}, abort: () => {} };
-  const temp = `${path}.partial-${process.pid}`;
-  const stream: WriteStream = createWriteStream(temp);
-  let failure: Error | null = null;
-  stream.on("error", (e) => (failure ??= e));
-  const closed = () => new Promise<void>((resolve, reject) => stream.end(() => (failure ? reject(failure) : resolve())));
-  return {
-    stream,
-    finish: async () => {
-      await closed();
-      renameSync(temp, path);
-    },
-    abort: () => {
-      stream.destroy();
-      rmSync(temp, { force: true });
-    },
-  };
+/** Where the rows go: a stream of lines, finished (renamed into place) or aborted (removed) at the end. */
+interface Sink {
+  write(line: string): Promise<void> | void;
+  finish(): Promise<void>;
+  abort(): void;
 }
 
 function write(stream: NodeJS.WritableStream, line: string): Promise<void> | void {
   if (!stream.write(line + "\n")) return new Promise((resolve) => stream.once("drain", () => resolve()));
+}
+
+/** A file stream whose first write error is kept, reported by `closed`. */
+function fileStream(path: string, flags: "w" | "a"): { stream: WriteStream; closed: () => Promise<void> } {
+  const stream = createWriteStream(path, { flags });
+  let failure: Error | null = null;
+  stream.on("error", (e) => (failure ??= e));
+  const closed = () => new Promise<void>((resolve, reject) => stream.end(() => (failure ? reject(new CliError(`${path}: ${fileProblem(failure)}`)) : resolve())));
+  return { stream, closed };
+}
+
+/** stdout; a temporary file renamed into place at the end; or, resuming, the output file itself in append mode. */
+function openOutput(path: string, append: boolean): Sink {
+  if (path === "-") return { write: (line) => write(process.stdout, line), finish: async () => {}, abort: () => {} };
+  const target = append ? path : `${path}.partial-${process.pid}`;
+  const { stream, closed } = fileStream(target, append ? "a" : "w");
+  return {
+    write: (line) => write(stream, line),
+    finish: async () => {
+      await closed();
+      if (!append) renameSync(target, path);
+    },
+    abort: () => {
+      stream.destroy();
+      if (!append) rmSync(target, { force: true });
+    },
+  };
+}
+
+/** The row number of a JSONL output line (or errors line); null when the line is not one of ours. */
+function rowOf(line: string): number | null {
+  const m = /^\{"row":(\d+)[,}]/.exec(line);
+  return m === null ? null : Number(m[1]);
+}
+
+/**
+ * Where a resumed batch starts: the last complete row of the output file. A partial last line (the batch
+ * was killed while writing it) is cut off. Returns -1 when there is no output yet.
+ */
+function resumeOutput(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, "r+");
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return -1;
+    throw new CliError(`${path}: ${fileProblem(e)}`);
+  }
+  try {
+    // read backwards until the last complete line (between the last two newlines) is in `tail`
+    let pos = statSync(path).size;
+    let tail = Buffer.alloc(0);
+    const block = Buffer.alloc(1 << 16);
+    const newlines = () => {
+      const last = tail.lastIndexOf(10);
+      return { last, prev: last > 0 ? tail.lastIndexOf(10, last - 1) : -1 };
+    };
+    while (pos > 0) {
+      const n = Math.min(block.length, pos);
+      pos -= n;
+      readSync(fd, block, 0, n, pos);
+      tail = Buffer.concat([block.subarray(0, n), tail]);
+      const { last, prev } = newlines();
+      if (last !== -1 && prev !== -1) break;
+    }
+    const { last, prev } = newlines();
+    if (last === -1) {
+      ftruncateSync(fd, 0);
+      return -1;
+    }
+    const row = rowOf(tail.subarray(prev + 1, last).toString("utf8"));
+    if (row === null) throw new CliError(`${path}: --resume: the last line is not a spanja batch row; is this the output of spanja batch?`);
+    ftruncateSync(fd, pos + last + 1);
+    return row;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The errors file of a resumed batch keeps the bad rows up to the resume point; later ones will be redone. */
+function resumeErrors(path: string, after: number): void {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return;
+    throw new CliError(`${path}: ${fileProblem(e)}`);
+  }
+  const kept = text.split("\n").filter((l) => {
+    const row = rowOf(l);
+    return row !== null && row <= after;
+  });
+  writeFileSync(path, kept.map((l) => l + "\n").join(""));
+}
+
+/**
+ * The errors file, written synchronously: bad rows are few, and a bad row is then on disk before any later
+ * output row, so a killed batch resumes without losing one.
+ */
+function openErrors(path: string, append: boolean): { write(line: string): void; close(): void } {
+  let fd: number;
+  try {
+    fd = openSync(path, append ? "a" : "w");
+  } catch (e) {
+    throw new CliError(`${path}: ${fileProblem(e)}`);
+  }
+  return { write: (line) => void writeSync(fd, line + "\n"), close: () => closeSync(fd) };
 }
 
 /** Answers chunks of rows: in this thread (one worker) or on a pool of worker threads. */
@@ -175,13 +208,8 @@ interface RowEngine {
 }
 
 async function localEngine(p: Parsed, where: string): Promise<RowEngine> {
-  let tok: ChatTokenizer;
-  try {
-    tok = await ChatTokenizer.fromPretrained(p.model);
-  } catch (e) {
-    throw new BatchSetupError(`batch: ${e instanceof TemplateError ? e.detail : (e as Error).message}`);
-  }
-  const options = batchOptions(p.options, p.vars);
+  const tok = await loadModel("batch", p.model);
+  const options = withVars(p.options, p.vars);
   return { run: async (rows) => rows.map(([row, line]) => processRow(tok, line, row, where, options, p.withText)), close: async () => {} };
 }
 
@@ -194,15 +222,16 @@ async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
   let failure: Error | null = null;
   let closing = false;
   const started: Worker[] = [];
+  const setup: { model: string; where: string; options: ApplyChatTemplateOptions; vars: [string, string][]; withText: boolean } = { model: p.model, where, options: p.options, vars: p.vars, withText: p.withText };
   const workers = await Promise.all(
     Array.from({ length: p.workers }, () => {
-      const w = new Worker(file, { workerData: { model: p.model, where, options: p.options, vars: p.vars, withText: p.withText } });
+      const w = new Worker(file, { workerData: setup });
       started.push(w);
       const load = { inFlight: 0 };
       return new Promise<{ w: Worker; load: { inFlight: number } }>((resolve, reject) => {
         w.on("message", (m: { ready?: boolean; setupError?: string; id?: number; results?: RowResult[] }) => {
           if (m.ready) resolve({ w, load });
-          else if (m.setupError !== undefined) reject(new BatchSetupError(`batch: ${m.setupError}`));
+          else if (m.setupError !== undefined) reject(new CliError(m.setupError));
           else if (m.id !== undefined) {
             load.inFlight--;
             pending.get(m.id)?.(m.results as RowResult[]);
@@ -224,7 +253,7 @@ async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
   ).catch(async (e: unknown) => {
     closing = true;
     await Promise.all(started.map((w) => w.terminate()));
-    throw e instanceof BatchSetupError ? e : new BatchSetupError(`batch: a worker failed to start: ${(e as Error).message}`);
+    throw e instanceof CliError ? e : new CliError(`spanja batch: a worker failed to start: ${(e as Error).message}`);
   });
   return {
     run: (rows) =>
@@ -243,28 +272,62 @@ async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
   };
 }
 
+/**
+ * The input: checked now (a missing file is a setup error before any worker starts), read when `rows` is
+ * called, with how far into it the reader is (a fraction, for the ETA) when its size is known.
+ */
+function openInput(path: string): { rows: () => AsyncIterable<string>; progress: () => number | null } {
+  if (path === "-") return { rows: () => createInterface({ input: process.stdin, crlfDelay: Infinity }), progress: () => null };
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+    size = st.size;
+  } catch (e) {
+    throw new CliError(`${path}: ${fileProblem(e)}`);
+  }
+  let stream: ReturnType<typeof createReadStream> | null = null;
+  return {
+    rows: () => {
+      stream = createReadStream(path, "utf8");
+      stream.on("error", () => {}); // reported by the line reader
+      return createInterface({ input: stream, crlfDelay: Infinity });
+    },
+    progress: () => (stream !== null && size > 0 ? stream.bytesRead / size : null),
+  };
+}
+
 const CHUNK = 32;
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  const s = Math.round(seconds);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
 
 /** Runs `spanja batch` with its command-line arguments; returns the summary and the exit code to use. */
 export async function runBatch(argv: string[], stderr: NodeJS.WritableStream = process.stderr): Promise<{ summary: BatchSummary; exitCode: number }> {
   const p = parse(argv);
-  const inputName = p.input === "-" ? "<stdin>" : p.input;
+  const inputName = displayName(p.input);
+  const input = openInput(p.input);
+  const resumeAfter = p.resume ? resumeOutput(p.output) : -1;
+  if (p.resume && p.errors !== null) resumeErrors(p.errors, resumeAfter);
   const engine = p.workers === 1 ? await localEngine(p, inputName) : await poolEngine(p, inputName);
-  const input = p.input === "-" ? process.stdin : createReadStream(p.input, "utf8");
-  input.on("error", () => {}); // reported by the line reader below
-  const out = openOutput(p.output);
-  const errors = p.errors === null ? null : createWriteStream(p.errors);
-  errors?.on("error", (e) => stderr.write(`spanja batch: cannot write ${p.errors}: ${e.message}\n`));
+  const out = openOutput(p.output, p.resume);
+  const errors = p.errors === null ? null : openErrors(p.errors, p.resume);
   const summary: BatchSummary = { rows: 0, written: 0, failed: 0, tokens: 0, masked: 0, warnings: new Map() };
   const started = performance.now();
   const tty = (stderr as { isTTY?: boolean }).isTTY === true;
   let lastReport = started;
   const report = (final: boolean) => {
     const s = Math.max((performance.now() - started) / 1000, 1e-9);
-    const line = `spanja batch: ${summary.rows} rows (${summary.failed} bad), ${(summary.rows / s).toFixed(0)} rows/s, ${(summary.tokens / s).toFixed(0)} tokens/s`;
-    if (tty && !final) stderr.write(`\r${line}`);
-    else stderr.write(`${tty ? "\r" : ""}${line}\n`);
+    const done = input.progress();
+    const eta = !final && done !== null && done > 0 ? `, ${(100 * done).toFixed(0)}%, ETA ${duration((s * (1 - done)) / done)}` : "";
+    const line = `spanja batch: ${summary.rows} rows (${summary.failed} bad), ${(summary.rows / s).toFixed(0)} rows/s, ${(summary.tokens / s).toFixed(0)} tokens/s${eta}`;
+    if (tty && !final) stderr.write(`\r${line}\x1b[K`);
+    else stderr.write(`${tty ? "\r" : ""}${line}${tty ? "\x1b[K" : ""}\n`);
   };
+  if (p.resume && !p.quiet) stderr.write(resumeAfter >= 0 ? `spanja batch: resuming ${p.output} after row ${resumeAfter}\n` : `spanja batch: ${p.output} has no rows yet; starting from the first row\n`);
 
   /** Writes a chunk's results in order and counts them. */
   const emit = async (results: RowResult[]) => {
@@ -275,12 +338,12 @@ export async function runBatch(argv: string[], stderr: NodeJS.WritableStream = p
         summary.tokens += r.tokens;
         summary.masked += r.masked;
         for (const code of r.warnings) summary.warnings.set(code, (summary.warnings.get(code) ?? 0) + 1);
-        await write(out.stream, r.line);
+        await out.write(r.line);
       } else {
         summary.failed++;
         const e = r.error as { kind: string; message: string };
-        if (errors !== null) await write(errors, JSON.stringify({ row: r.row, kind: e.kind, message: e.message }));
-        if (p.failFast) throw new BatchSetupError(`batch: row ${r.row}: ${e.message}`);
+        errors?.write(JSON.stringify({ row: r.row, kind: e.kind, message: e.message }));
+        if (p.failFast) throw new CliError(`spanja batch: ${inputName} row ${r.row}: ${e.message}`);
       }
     }
     if (!p.quiet && performance.now() - lastReport > (tty ? 200 : 5000)) {
@@ -295,10 +358,9 @@ export async function runBatch(argv: string[], stderr: NodeJS.WritableStream = p
   let chunk: [number, string][] = [];
   let row = -1;
   try {
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    for await (const line of lines) {
+    for await (const line of input.rows()) {
       row++;
-      if (row % p.shard[1] !== p.shard[0] || line.trim() === "") continue;
+      if (row <= resumeAfter || row % p.shard[1] !== p.shard[0] || line.trim() === "") continue;
       chunk.push([row, line]);
       if (chunk.length < CHUNK) continue;
       inFlight.push(engine.run(chunk));
@@ -309,13 +371,13 @@ export async function runBatch(argv: string[], stderr: NodeJS.WritableStream = p
     while (inFlight.length > 0) await emit(await (inFlight.shift() as Promise<RowResult[]>));
   } catch (e) {
     out.abort();
-    errors?.end();
+    errors?.close();
     await engine.close();
-    throw e instanceof BatchSetupError ? e : new BatchSetupError(`batch: ${inputName}: ${(e as Error).message}`);
+    throw e instanceof CliError ? e : new CliError(`spanja batch: ${inputName}: ${fileProblem(e)}`);
   }
   await engine.close();
   await out.finish();
-  if (errors !== null) await new Promise<void>((resolve) => errors.end(() => resolve()));
+  errors?.close();
   if (!p.quiet) {
     report(true);
     const codes = [...summary.warnings].map(([k, n]) => `${k} ${n}`).join(", ");

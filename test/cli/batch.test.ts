@@ -2,13 +2,14 @@
 // stay floats, bad rows go to --errors without stopping the batch (exit code 3) or stop it with
 // --on-error fail (no partial output file), shards together equal the whole run, and the stdin/stdout
 // filter gives the same lines as files.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BatchSetupError, runBatch } from "../../src/cli/batch.ts";
+import { CliError } from "../../src/cli/args.ts";
+import { runBatch } from "../../src/cli/batch.ts";
 import { ChatTokenizer, parseJSON } from "../../src/index.ts";
 import { tokenizerFiles } from "../chat/helpers.ts";
 
@@ -63,7 +64,7 @@ describe("spanja batch", () => {
 
   it("--on-error fail stops at the first bad row and leaves no output file", async () => {
     const out = join(dir, "fail.jsonl");
-    await expect(runBatch(["--model", MODEL, "--input", INPUT, "--output", out, "--on-error", "fail", "--quiet", "--workers", "2"], quiet)).rejects.toThrow(BatchSetupError);
+    await expect(runBatch(["--model", MODEL, "--input", INPUT, "--output", out, "--on-error", "fail", "--quiet", "--workers", "2"], quiet)).rejects.toThrow(CliError);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -112,8 +113,74 @@ describe("spanja batch", () => {
 
   it("setup errors: a missing flag, an unknown flag, a bad model folder", async () => {
     await expect(runBatch(["--input", INPUT, "--output", "-"], quiet)).rejects.toThrow(/--model is required/);
-    await expect(runBatch(["--model", MODEL, "--input", INPUT, "--output", "-", "--colour"], quiet)).rejects.toThrow(/Unknown option '--colour'/);
+    await expect(runBatch(["--model", MODEL, "--input", INPUT, "--output", "-", "--colour"], quiet)).rejects.toThrow(/unknown option --colour/);
     await expect(runBatch(["--model", join(dir, "nowhere"), "--input", INPUT, "--output", "-", "--workers", "1"], quiet)).rejects.toThrow(/does not exist/);
     await expect(runBatch(["--model", join(dir, "nowhere"), "--input", INPUT, "--output", "-", "--workers", "2"], quiet)).rejects.toThrow(/does not exist/);
+  });
+
+  describe("--resume", () => {
+    const big = join(dir, "resume-in.jsonl");
+    const whole = join(dir, "resume-whole.jsonl");
+    const wholeErrors = join(dir, "resume-whole-errors.jsonl");
+    beforeAll(async () => {
+      writeFileSync(big, Array.from({ length: 600 }, (_, i) => LINES[i % LINES.length].replace("I'm good", `I'm good ${i}`)).join("\n"));
+      await runBatch(["--model", MODEL, "--input", big, "--output", whole, "--errors", wholeErrors, "--quiet", "--workers", "1"], quiet);
+    });
+
+    it("after a cut-off last line, appends exactly the missing rows; the errors file keeps only rows up to the resume point", async () => {
+      const text = readFileSync(whole, "utf8");
+      const cut = text.split("\n").slice(0, 40).join("\n") + "\n" + text.split("\n")[40].slice(0, 25);
+      const out = join(dir, "resumed.jsonl");
+      const errors = join(dir, "resumed-errors.jsonl");
+      writeFileSync(out, cut);
+      const lastRow = JSON.parse(text.split("\n")[39]).row as number;
+      // bad rows up to the resume point, and one beyond it that the killed run had already written
+      const errLines = readFileSync(wholeErrors, "utf8").split("\n").filter((l) => l !== "");
+      const upTo = errLines.filter((l) => JSON.parse(l).row <= lastRow);
+      const beyond = errLines.find((l) => JSON.parse(l).row > lastRow) as string;
+      writeFileSync(errors, [...upTo, beyond].map((l) => l + "\n").join(""));
+      const { summary, exitCode } = await runBatch(["--model", MODEL, "--input", big, "--output", out, "--errors", errors, "--resume", "--quiet", "--workers", "2"], quiet);
+      expect(exitCode).toBe(3);
+      expect(readFileSync(out, "utf8")).toBe(text);
+      expect(readFileSync(errors, "utf8")).toBe(readFileSync(wholeErrors, "utf8"));
+      const rest = readFileSync(big, "utf8").split("\n").slice(lastRow + 1);
+      expect(summary.rows).toBe(rest.filter((l) => l.trim() !== "").length);
+      // a finished output resumes to itself; a missing one starts from the first row
+      await runBatch(["--model", MODEL, "--input", big, "--output", out, "--resume", "--quiet", "--workers", "1"], quiet);
+      expect(readFileSync(out, "utf8")).toBe(text);
+      const fresh = join(dir, "resume-fresh.jsonl");
+      await runBatch(["--model", MODEL, "--input", big, "--output", fresh, "--resume", "--quiet", "--workers", "1"], quiet);
+      expect(readFileSync(fresh, "utf8")).toBe(text);
+    });
+
+    it("resumes a batch killed with SIGKILL to the same bytes as an uninterrupted run", async () => {
+      const out = join(dir, "killed.jsonl");
+      const child = spawn(process.execPath, [MAIN, "batch", "--model", MODEL, "--input", big, "--output", out, "--resume", "--quiet", "--workers", "1"]);
+      // kill it once it has written some rows
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (existsSync(out) && readFileSync(out).length > 20000) child.kill("SIGKILL");
+        }, 5);
+        child.on("exit", () => {
+          clearInterval(poll);
+          resolve();
+        });
+      });
+      expect(child.signalCode).toBe("SIGKILL");
+      const before = readFileSync(out, "utf8");
+      expect(before.length).toBeLessThan(readFileSync(whole, "utf8").length);
+      await runBatch(["--model", MODEL, "--input", big, "--output", out, "--resume", "--quiet", "--workers", "1"], quiet);
+      expect(readFileSync(out, "utf8")).toBe(readFileSync(whole, "utf8"));
+    });
+
+    it("refuses stdout and a file that is not a batch output", async () => {
+      await expect(runBatch(["--model", MODEL, "--input", big, "--output", "-", "--resume"], quiet)).rejects.toThrow(/--resume needs an output file/);
+      const other = join(dir, "not-batch.jsonl");
+      writeFileSync(other, '{"messages": []}\n');
+      await expect(runBatch(["--model", MODEL, "--input", big, "--output", other, "--resume", "--workers", "1"], quiet)).rejects.toThrow(/not-batch.jsonl: --resume: the last line is not a spanja batch row/);
+      expect(readFileSync(other, "utf8")).toBe('{"messages": []}\n');
+      // no temporary files are left behind by any run
+      expect(readdirSync(dir).filter((f) => f.includes(".partial-"))).toEqual([]);
+    });
   });
 });
