@@ -298,6 +298,8 @@ export class ChatTokenizer {
         offsets,
         cpOffsets,
         sequence,
+        spans: r.rendered,
+        spanSource: spans ? spanSource : null,
       });
     });
     if (!o.returnDict) return batch ? items.map((e) => e.input_ids) : items[0].input_ids;
@@ -396,7 +398,13 @@ export class ChatTokenizer {
    * Renders one conversation (with continue_final_message's sentinel when asked); spans in code points, from
    * `spanSource` (null: no spans). An empty think block also gets a span labelled EMPTY_THINK.
    */
-  private render(source: string, messages: readonly object[], o: Resolved, extra: Record<string, unknown>, spanSource: SpanSource | null): { text: string; spans: LabeledSpan[]; warnings: ChatWarning[] } {
+  private render(
+    source: string,
+    messages: readonly object[],
+    o: Resolved,
+    extra: Record<string, unknown>,
+    spanSource: SpanSource | null,
+  ): { text: string; spans: LabeledSpan[]; rendered: Span[]; warnings: ChatWarning[] } {
     let chat = messages;
     let final: string | null = null;
     if (o.cfm !== null) ({ chat, final } = markFinalMessage(messages, o.cfm, source));
@@ -404,7 +412,7 @@ export class ChatTokenizer {
     if (spanSource === null) {
       let text = this.template(source, o.policy).render(vars);
       if (final !== null) text = cutAtSentinel(text, final);
-      return { text, spans: [], warnings: [] };
+      return { text, spans: [], rendered: [], warnings: [] };
     }
     const markers = this.thinkMarkers(o.markers);
     const r =
@@ -419,7 +427,7 @@ export class ChatTokenizer {
     if (spanSource === "tags" && o.policy === "hf") {
       warnings.push(...misplaced(spans.filter((s) => s.label !== EMPTY_THINK), spansToCodePoints(text, this.template(source, "exact").renderWithSpans(vars).spans)));
     }
-    return { text, spans, warnings };
+    return { text, spans, rendered: r.spans, warnings };
   }
 }
 

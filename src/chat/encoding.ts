@@ -2,6 +2,8 @@
 // Own enumerable fields are exactly transformers' outputs plus warnings; text, offsets and charToToken live on
 // the prototype, so the objects compare and serialize as plain `{ input_ids, attention_mask, … }`.
 import type { MaskWarning, Sequence } from "../align/masks.ts";
+import type { Span } from "../spans/output.ts";
+import type { SpanSource } from "../template.ts";
 
 /** A warning in a chat result: engine warnings and mask warnings (span in code points, token a position). */
 export type ChatWarning = MaskWarning;
@@ -22,6 +24,10 @@ export interface EncodingParts {
   /** Per position of input_ids: [start, end) in code points; padding [0, 0]. */
   cpOffsets: [number, number][];
   sequence: Sequence;
+  /** The labeled spans the masks come from, in UTF-16 units of text; none when no mask was asked for. */
+  spans: Span[];
+  /** Where the spans came from; null when no mask was asked for. */
+  spanSource: SpanSource | null;
 }
 
 /** One tokenized conversation: `{ input_ids, attention_mask, assistant_masks?, thinking_masks?, warnings }`. */
@@ -58,6 +64,16 @@ export class ChatEncoding {
   /** transformers' `offset_mapping`: [start, end) in code points; padding [0, 0]. */
   get offset_mapping(): [number, number][] {
     return this.#parts.cpOffsets;
+  }
+
+  /** The labeled spans ("assistant", "think") the masks come from, [start, end) in UTF-16 units of `text`. */
+  get spans(): readonly Span[] {
+    return this.#parts.spans;
+  }
+
+  /** Where the spans came from: the template's tags or inferred from its message loop; null without masks. */
+  get spanSource(): SpanSource | null {
+    return this.#parts.spanSource;
   }
 
   /**

@@ -7,12 +7,14 @@ import { BATCH, runBatch } from "./batch.ts";
 import { DEMO, runDemo } from "./demo.ts";
 import { MASK, runMask } from "./mask.ts";
 import { RENDER, runRender } from "./render.ts";
+import { runView, VIEW } from "./view.ts";
 import { nearestName } from "../nearest.ts";
 
 const COMMANDS: Record<string, { command: Command; run: (argv: string[]) => Promise<number | void> | number | void }> = {
   render: { command: RENDER, run: runRender },
   batch: { command: BATCH, run: async (argv) => (await runBatch(argv)).exitCode },
   mask: { command: MASK, run: runMask },
+  view: { command: VIEW, run: runView },
 };
 
 function version(): string {

@@ -1,5 +1,5 @@
 // `spanja mask`: one conversation file through a model folder → its tokens coloured by mask, or the arrays.
-import type { ChatTokenizer } from "../chat/chat-tokenizer.ts";
+import type { ApplyChatTemplateOptions, ChatTokenizer } from "../chat/chat-tokenizer.ts";
 import type { ChatEncoding } from "../chat/encoding.ts";
 import { displayName, parseCommand, readText, useColor, type Command, type FlagValues } from "./args.ts";
 import { conversationInput } from "./batch-rows.ts";
@@ -20,12 +20,16 @@ export const MASK: Command = {
 };
 
 /** Reads the conversation file and applies the model's template with the command's options. */
-export async function encodeConversation(command: string, values: FlagValues, file: string): Promise<{ tok: ChatTokenizer; enc: ChatEncoding; options: Record<string, unknown> }> {
+export async function encodeConversation(
+  command: string,
+  values: FlagValues,
+  file: string,
+): Promise<{ tok: ChatTokenizer; messages: object[]; enc: ChatEncoding; options: ApplyChatTemplateOptions }> {
   const settings = modelSettings(command, values);
   const { messages, variables } = conversationInput(readText(file), displayName(file));
   const tok = await loadModel(command, settings.model);
   const options = { ...withVars(settings.options, settings.vars), ...variables };
-  return { tok, enc: tok.applyChatTemplate(messages, options), options };
+  return { tok, messages, enc: tok.applyChatTemplate(messages, options), options };
 }
 
 export async function runMask(argv: string[]): Promise<void> {
