@@ -4,6 +4,10 @@
 import type { ApplyChatTemplateOptions, ChatTokenizer } from "../chat/chat-tokenizer.ts";
 import { TemplateError } from "../errors.ts";
 import { parseJSON } from "../runtime/parse-json.ts";
+import { toJson } from "../runtime/tojson.ts";
+import type { Value } from "../runtime/value.ts";
+
+const COMPACT = { separators: [",", ":"] };
 
 /** What a row gives: the output line, or the bad row's kind and message; counts for the summary. */
 export interface RowResult {
@@ -28,21 +32,33 @@ export function conversationInput(text: string, where: string): { messages: obje
   return { messages: messages as object[], variables };
 }
 
-export function processRow(tok: ChatTokenizer, line: string, row: number, where: string, options: ApplyChatTemplateOptions, withText: boolean): RowResult {
+/** How a batch writes its rows: the rendered text too, and which input fields are copied to the output. */
+export interface RowFormat {
+  withText: boolean;
+  /** Input fields copied to the output row after "row" (ids to join on), not passed to the template. */
+  keep: readonly string[];
+}
+
+export function processRow(tok: ChatTokenizer, line: string, row: number, where: string, options: ApplyChatTemplateOptions, format: RowFormat): RowResult {
   try {
     const { messages, variables } = conversationInput(line, `${where} row ${row}`);
+    // kept fields are written as Python's json writes them (1.0 stays 1.0); absent ones as null
+    let kept = "";
+    for (const name of format.keep) {
+      kept += `,${JSON.stringify(name)}:${name in variables ? toJson(variables[name] as Value, null, COMPACT) : "null"}`;
+      delete variables[name];
+    }
     const enc = tok.applyChatTemplate(messages, { ...options, ...variables });
     const out: Record<string, unknown> = {
-      row,
       input_ids: enc.input_ids,
       attention_mask: enc.attention_mask,
       assistant_masks: enc.assistant_masks,
       thinking_masks: enc.thinking_masks,
     };
-    if (withText) out.text = enc.text;
+    if (format.withText) out.text = enc.text;
     if (enc.warnings.length > 0) out.warnings = enc.warnings;
     const masked = (enc.assistant_masks ?? []).reduce((a: number, b: number) => a + b, 0);
-    return { row, line: JSON.stringify(out), error: null, tokens: enc.input_ids.length, masked, warnings: enc.warnings.map((w) => w.code) };
+    return { row, line: `{"row":${row}${kept},${JSON.stringify(out).slice(1)}`, error: null, tokens: enc.input_ids.length, masked, warnings: enc.warnings.map((w) => w.code) };
   } catch (e) {
     const kind = e instanceof TemplateError ? e.kind : "internal";
     return { row, line: null, error: { kind, message: e instanceof Error ? e.message : String(e) }, tokens: 0, masked: 0, warnings: [] };

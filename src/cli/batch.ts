@@ -6,9 +6,9 @@ import { closeSync, createReadStream, createWriteStream, ftruncateSync, openSync
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
-import type { ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import type { WorkerSetup } from "./batch-worker.ts";
 import { choiceFlag, CliError, countFlag, displayName, fileProblem, parseCommand, stringFlag, type Command } from "./args.ts";
-import { processRow, type RowResult } from "./batch-rows.ts";
+import { processRow, type RowFormat, type RowResult } from "./batch-rows.ts";
 import { loadModel, MODEL_FLAGS, modelSettings, withVars, type ModelSettings } from "./model-options.ts";
 
 export const BATCH: Command = {
@@ -20,6 +20,7 @@ export const BATCH: Command = {
     output: { type: "string", value: "FILE", help: 'JSONL, one line per good row in input order: {"row", "input_ids", "attention_mask", "assistant_masks", "thinking_masks"}; - writes stdout' },
     ...MODEL_FLAGS,
     "with-text": { type: "boolean", help: 'add the rendered "text" to each row' },
+    keep: { type: "string", value: "FIELD", multiple: true, help: "copy this input field to the output row (an id to join on); it is not a template variable" },
     errors: { type: "string", value: "FILE", help: 'bad rows as JSONL {"row", "kind", "message"} (default: only counted)' },
     "on-error": { type: "string", value: "skip|fail", help: "skip bad rows (default) or stop at the first one" },
     resume: { type: "boolean", help: "append to an existing output after its last complete row (JSONL files only)" },
@@ -48,7 +49,7 @@ interface Parsed extends ModelSettings {
   errors: string | null;
   failFast: boolean;
   resume: boolean;
-  withText: boolean;
+  format: RowFormat;
   shard: [number, number];
   quiet: boolean;
   workers: number;
@@ -68,6 +69,9 @@ function parse(argv: string[]): Parsed {
     if (m === null || Number(m[2]) === 0 || Number(m[1]) >= Number(m[2])) throw new CliError(`spanja batch: --shard takes I/N with 0 <= I < N, got ${s}`, 2);
     shard = [Number(m[1]), Number(m[2])];
   }
+  const keep = (values.keep as string[] | undefined) ?? [];
+  const clash = keep.find((k) => ["row", "messages", "input_ids", "attention_mask", "assistant_masks", "thinking_masks", "text", "warnings"].includes(k));
+  if (clash !== undefined) throw new CliError(`spanja batch: --keep ${clash}: that name is spanja's own (input or output)`, 2);
   const output = stringFlag(values, "output") as string;
   if (values.resume && output === "-") throw new CliError("spanja batch: --resume needs an output file, not stdout", 2);
   return {
@@ -77,7 +81,7 @@ function parse(argv: string[]): Parsed {
     errors: stringFlag(values, "errors") ?? null,
     failFast: onError === "fail",
     resume: values.resume === true,
-    withText: values["with-text"] === true,
+    format: { withText: values["with-text"] === true, keep },
     shard,
     quiet: values.quiet === true,
     workers,
@@ -210,7 +214,7 @@ interface RowEngine {
 async function localEngine(p: Parsed, where: string): Promise<RowEngine> {
   const tok = await loadModel("batch", p.model);
   const options = withVars(p.options, p.vars);
-  return { run: async (rows) => rows.map(([row, line]) => processRow(tok, line, row, where, options, p.withText)), close: async () => {} };
+  return { run: async (rows) => rows.map(([row, line]) => processRow(tok, line, row, where, options, p.format)), close: async () => {} };
 }
 
 /** The pool: each worker loads the model once; a chunk goes to the worker with the fewest chunks in flight. */
@@ -222,7 +226,7 @@ async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
   let failure: Error | null = null;
   let closing = false;
   const started: Worker[] = [];
-  const setup: { model: string; where: string; options: ApplyChatTemplateOptions; vars: [string, string][]; withText: boolean } = { model: p.model, where, options: p.options, vars: p.vars, withText: p.withText };
+  const setup: WorkerSetup = { model: p.model, where, options: p.options, vars: p.vars, format: p.format };
   const workers = await Promise.all(
     Array.from({ length: p.workers }, () => {
       const w = new Worker(file, { workerData: setup });

@@ -111,6 +111,20 @@ describe("spanja batch", () => {
     expect(a.summary.written).toBeGreaterThan(80);
   });
 
+  it("--keep copies input fields (floats as Python writes them) after row, and they are not template variables", async () => {
+    const input = join(dir, "keep.jsonl");
+    const template = join(dir, "keep.jinja");
+    writeFileSync(template, "{% for m in messages %}{{ m.content }}{% endfor %}{{ id is defined }}");
+    writeFileSync(input, ['{"id": "a-1", "score": 1.0, "messages": [{"role": "user", "content": "x"}]}', '{"messages": [{"role": "user", "content": "y"}]}'].join("\n"));
+    const out = join(dir, "keep-out.jsonl");
+    await runBatch(["--model", MODEL, "--chat-template", template, "--input", input, "--output", out, "--keep", "id", "--keep", "score", "--with-text", "--quiet", "--workers", "1"], quiet);
+    const text = readFileSync(out, "utf8").split("\n");
+    expect(text[0].startsWith('{"row":0,"id":"a-1","score":1.0,"input_ids":[')).toBe(true);
+    expect(text[1].startsWith('{"row":1,"id":null,"score":null,"input_ids":[')).toBe(true);
+    expect(lines(out).map((r) => r.text)).toEqual(["xFalse", "yFalse"]);
+    await expect(runBatch(["--model", MODEL, "--input", input, "--output", out, "--keep", "input_ids"], quiet)).rejects.toThrow(/--keep input_ids: that name is spanja's own/);
+  });
+
   it("setup errors: a missing flag, an unknown flag, a bad model folder", async () => {
     await expect(runBatch(["--input", INPUT, "--output", "-"], quiet)).rejects.toThrow(/--model is required/);
     await expect(runBatch(["--model", MODEL, "--input", INPUT, "--output", "-", "--colour"], quiet)).rejects.toThrow(/unknown option --colour/);
