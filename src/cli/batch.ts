@@ -10,14 +10,15 @@ import type { WorkerSetup } from "./batch-worker.ts";
 import { choiceFlag, CliError, countFlag, displayName, fileProblem, parseCommand, stringFlag, type Command } from "./args.ts";
 import { processRow, type RowFormat, type RowResult } from "./batch-rows.ts";
 import { loadModel, MODEL_FLAGS, modelSettings, withVars, type ModelSettings } from "./model-options.ts";
+import { openParquetOutput, parquetRows, type OutputRecord } from "./parquet.ts";
 
 export const BATCH: Command = {
   name: "batch",
   about: "A dataset of conversations → input_ids, attention_mask, assistant_masks and thinking_masks per row.",
   positionals: [],
   flags: {
-    input: { type: "string", value: "FILE", help: 'JSONL, one conversation per line: {"messages": [...], "tools"?: [...], ...variables} or a messages array; - reads stdin' },
-    output: { type: "string", value: "FILE", help: 'JSONL, one line per good row in input order: {"row", "input_ids", "attention_mask", "assistant_masks", "thinking_masks"}; - writes stdout' },
+    input: { type: "string", value: "FILE", help: 'JSONL, one conversation per line: {"messages": [...], "tools"?: [...], ...variables} or a messages array; or .parquet with a messages column; - reads stdin' },
+    output: { type: "string", value: "FILE", help: 'JSONL, one line per good row in input order: {"row", "input_ids", "attention_mask", "assistant_masks", "thinking_masks"}; or .parquet; - writes stdout' },
     ...MODEL_FLAGS,
     "with-text": { type: "boolean", help: 'add the rendered "text" to each row' },
     keep: { type: "string", value: "FIELD", multiple: true, help: "copy this input field to the output row (an id to join on); it is not a template variable" },
@@ -74,6 +75,8 @@ function parse(argv: string[]): Parsed {
   if (clash !== undefined) throw new CliError(`spanja batch: --keep ${clash}: that name is spanja's own (input or output)`, 2);
   const output = stringFlag(values, "output") as string;
   if (values.resume && output === "-") throw new CliError("spanja batch: --resume needs an output file, not stdout", 2);
+  if (values.resume && isParquet(output)) throw new CliError("spanja batch: --resume needs a JSONL output (a Parquet file cannot be appended to)", 2);
+  if (keep.length > 0 && isParquet(output)) throw new CliError("spanja batch: --keep needs a JSONL output for now", 2);
   return {
     ...settings,
     input: stringFlag(values, "input") as string,
@@ -108,8 +111,24 @@ function fileStream(path: string, flags: "w" | "a"): { stream: WriteStream; clos
   return { stream, closed };
 }
 
-/** stdout; a temporary file renamed into place at the end; or, resuming, the output file itself in append mode. */
-function openOutput(path: string, append: boolean): Sink {
+function isParquet(path: string): boolean {
+  return path.toLowerCase().endsWith(".parquet");
+}
+
+/**
+ * stdout; a temporary file renamed into place at the end; or, resuming, the output file itself in append
+ * mode; or a Parquet file (also written to a temporary file), which takes the rows back as records.
+ */
+function openOutput(path: string, append: boolean, withText: boolean): Sink {
+  if (isParquet(path)) {
+    let parquet: ReturnType<typeof openParquetOutput>;
+    try {
+      parquet = openParquetOutput(path, { withText });
+    } catch (e) {
+      throw new CliError(`spanja batch: ${(e as Error).message}`);
+    }
+    return { write: (line) => parquet.write(JSON.parse(line) as OutputRecord), finish: () => parquet.finish(), abort: () => parquet.abort() };
+  }
   if (path === "-") return { write: (line) => write(process.stdout, line), finish: async () => {}, abort: () => {} };
   const target = append ? path : `${path}.partial-${process.pid}`;
   const { stream, closed } = fileStream(target, append ? "a" : "w");
@@ -290,6 +309,8 @@ function openInput(path: string): { rows: () => AsyncIterable<string>; progress:
   } catch (e) {
     throw new CliError(`${path}: ${fileProblem(e)}`);
   }
+  // a broken Parquet file is reported, with its name, when its footer or a row group is read
+  if (isParquet(path)) return { rows: () => parquetRows(path), progress: () => null };
   let stream: ReturnType<typeof createReadStream> | null = null;
   return {
     rows: () => {
@@ -317,7 +338,7 @@ export async function runBatch(argv: string[], stderr: NodeJS.WritableStream = p
   const resumeAfter = p.resume ? resumeOutput(p.output) : -1;
   if (p.resume && p.errors !== null) resumeErrors(p.errors, resumeAfter);
   const engine = p.workers === 1 ? await localEngine(p, inputName) : await poolEngine(p, inputName);
-  const out = openOutput(p.output, p.resume);
+  const out = openOutput(p.output, p.resume, p.format.withText);
   const errors = p.errors === null ? null : openErrors(p.errors, p.resume);
   const summary: BatchSummary = { rows: 0, written: 0, failed: 0, tokens: 0, masked: 0, warnings: new Map() };
   const started = performance.now();
@@ -377,7 +398,8 @@ export async function runBatch(argv: string[], stderr: NodeJS.WritableStream = p
     out.abort();
     errors?.close();
     await engine.close();
-    throw e instanceof CliError ? e : new CliError(`spanja batch: ${inputName}: ${fileProblem(e)}`);
+    // the Parquet reader's errors name the file already
+    throw e instanceof CliError ? e : new CliError(`spanja batch: ${isParquet(p.input) ? "" : `${inputName}: `}${fileProblem(e)}`);
   }
   await engine.close();
   await out.finish();
