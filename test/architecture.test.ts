@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 
 const SRC = resolve(import.meta.dirname, "../src");
 const MAX_LINES = 600;
-/** The src files outside cli/ that may import node:* (chat-tokenizer.ts imports them lazily). */
-const NODE_FILES = ["chat/files.ts", "chat/model-folder.ts"];
+/** The src files outside cli/ that may import node:*: the Node entry and the loaders from disk it exports. */
+const NODE_FILES = ["node.ts", "chat/files.ts", "chat/model-folder.ts"];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -26,6 +26,8 @@ function importsOf(file: string): Imp[] {
   const out: Imp[] = [];
   const re = /^(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm;
   for (let m = re.exec(text); m; m = re.exec(text)) out.push({ from: file, spec: m[2], typeOnly: Boolean(m[1]) });
+  // dynamic imports count too: a bundler follows them
+  for (const m of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) out.push({ from: file, spec: m[1], typeOnly: false });
   return out;
 }
 
@@ -52,7 +54,7 @@ describe("architecture", () => {
         if (imp.spec.startsWith(".")) {
           const target = resolve(dirname(file), imp.spec);
           const to = area(target);
-          if (to === "index.ts") broken.push(`${where}: nothing imports index.ts`);
+          if (to === "index.ts" && from !== "node.ts") broken.push(`${where}: nothing but the Node entry imports index.ts`);
           if ((from === "errors.ts" || from === "source.ts" || from === "spans") && !["errors.ts", "source.ts", "spans"].includes(to)) {
             broken.push(`${where}: errors/source/spans import only each other`);
           }
@@ -65,10 +67,27 @@ describe("architecture", () => {
         } else {
           if (imp.spec === "chevrotain" && from !== "syntax") broken.push(`${where}: only syntax/ imports chevrotain`);
           if (/tokenizers/.test(imp.spec) && from !== "align" && from !== "chat") broken.push(`${where}: tokenizer packages only in align/ and chat/`);
-          if (imp.spec.startsWith("node:") && from !== "cli" && !NODE_FILES.includes(relative(SRC, file))) broken.push(`${where}: node:* only in cli/, chat/files and chat/model-folder`);
+          if (imp.spec.startsWith("node:") && from !== "cli" && !NODE_FILES.includes(relative(SRC, file))) broken.push(`${where}: node:* only in cli/, node.ts, chat/files and chat/model-folder`);
         }
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it("keeps the package root browser-safe: nothing it reaches imports node:* or the loaders from disk", () => {
+    const seen = new Set<string>();
+    const bad: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      if (NODE_FILES.includes(relative(SRC, file))) bad.push(relative(SRC, file));
+      for (const imp of importsOf(file)) {
+        if (imp.spec.startsWith("node:")) bad.push(`${relative(SRC, file)} imports ${imp.spec}`);
+        else if (imp.spec.startsWith(".") && !imp.typeOnly) visit(resolve(dirname(file), imp.spec));
+      }
+    };
+    visit(join(SRC, "index.ts"));
+    expect(seen.size).toBeGreaterThan(30);
+    expect(bad).toEqual([]);
   });
 });

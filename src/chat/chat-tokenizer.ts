@@ -10,7 +10,6 @@ import type { Span } from "../spans/output.ts";
 import { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, validMarkers, type ThinkMarkers } from "../infer/think.ts";
 import { Template, type SpanSource } from "../template.ts";
 import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
-import type { ModelFolderOptions } from "./model-folder.ts";
 import { BatchChatEncoding, ChatEncoding, type ChatWarning } from "./encoding.ts";
 import { extraVariables, templateVariables } from "./variables.ts";
 
@@ -144,10 +143,11 @@ export class ChatTokenizer {
   readonly #vocab: Map<string, number>;
   readonly #templates = new Map<string, Template>();
   readonly #engine: ChatTokenizerOptions;
-  /** generation_config.json of a model folder (fromPretrained), as it is; null when absent or not loaded from a folder. */
+  /** generation_config.json of a model folder (spanja/node's fromPretrained), as it is; null when absent or not loaded from a folder. */
   generationConfig: Readonly<Record<string, unknown>> | null = null;
 
-  private constructor(tokenizerJson: Record<string, unknown>, config: ChatConfig, options: ChatTokenizerOptions) {
+  // protected: spanja/node's ChatTokenizer adds the loaders from disk (src/node.ts)
+  protected constructor(tokenizerJson: Record<string, unknown>, config: ChatConfig, options: ChatTokenizerOptions) {
     this.tokenizer = OffsetTokenizer.fromJSON(tokenizerJson);
     this.config = config;
     this.#engine = options;
@@ -159,29 +159,8 @@ export class ChatTokenizer {
     const tok = typeof tokenizerJson === "string" ? parseJson(tokenizerJson, "tokenizer.json") : tokenizerJson;
     const cfg = typeof tokenizerConfig === "string" ? parseJson(tokenizerConfig, "tokenizer_config.json") : tokenizerConfig;
     if (!isObject(tok)) throw invalid("tokenizer.json must hold a JSON object");
-    return new ChatTokenizer(tok, readConfig(cfg), options);
-  }
-
-  /** Reads tokenizer.json and tokenizer_config.json from disk (Node only; the file loader is imported lazily). */
-  static async fromFiles(tokenizerJsonPath: string, tokenizerConfigPath?: string, options: ChatTokenizerOptions = {}): Promise<ChatTokenizer> {
-    const { readJsonFile } = await import("./files.ts");
-    const [tok, cfg] = await Promise.all([readJsonFile(tokenizerJsonPath), tokenizerConfigPath === undefined ? {} : readJsonFile(tokenizerConfigPath)]);
-    return ChatTokenizer.fromJSON(tok as object, cfg as object, options);
-  }
-
-  /**
-   * Loads a Hugging Face model folder as transformers' AutoTokenizer.from_pretrained does: tokenizer.json,
-   * tokenizer_config.json, special_tokens_map.json, chat_template.jinja / chat_template.json /
-   * additional_chat_templates/*.jinja and generation_config.json (Node only; see chat/model-folder.ts).
-   * Files that contradict each other are an error naming both, where transformers silently keeps one
-   * (`onConflict: "transformers"` keeps what transformers keeps).
-   */
-  static async fromPretrained(dir: string, options: ChatTokenizerOptions & ModelFolderOptions = {}): Promise<ChatTokenizer> {
-    const { readModelFolder } = await import("./model-folder.ts");
-    const folder = await readModelFolder(dir, { onConflict: options.onConflict });
-    const tok = ChatTokenizer.fromJSON(folder.tokenizerJson, folder.tokenizerConfig, options);
-    tok.generationConfig = folder.generationConfig;
-    return tok;
+    // `this`: called on spanja/node's subclass, it builds one of those
+    return new (this as unknown as new (t: Record<string, unknown>, c: ChatConfig, o: ChatTokenizerOptions) => ChatTokenizer)(tok, readConfig(cfg), options);
   }
 
   /** The special tokens templates see (bos_token, eos_token, …), as transformers' special_tokens_map. */

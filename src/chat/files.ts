@@ -1,5 +1,5 @@
-// Reads tokenizer files from disk for ChatTokenizer.fromFiles. The only src/ file outside cli/ that touches
-// node:*; chat-tokenizer.ts imports it lazily, so the rest of spanja runs in browsers.
+// Reads tokenizer files from disk for spanja/node's ChatTokenizer.fromFiles (src/node.ts). Node only: the
+// package root never imports it, so the rest of spanja runs in browsers.
 import { readFile } from "node:fs/promises";
 import { TemplateError } from "../errors.ts";
 

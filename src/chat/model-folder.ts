@@ -1,7 +1,7 @@
 // Reads a Hugging Face model folder as transformers' AutoTokenizer.from_pretrained does, for
 // ChatTokenizer.fromPretrained: tokenizer.json, and tokenizer_config.json merged with the chat-template files
 // and special_tokens_map.json so that readConfig() sees what transformers' tokenizer holds. Node only, like
-// files.ts: chat-tokenizer.ts imports it lazily.
+// files.ts: only spanja/node (src/node.ts) imports it.
 //
 // transformers (tokenization_utils_base.py, PreTrainedTokenizerBase.from_pretrained / _from_pretrained, 4.5x;
 // 5.x reads the files the same way and renames additional_special_tokens to extra_special_tokens):

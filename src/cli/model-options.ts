@@ -1,6 +1,7 @@
 // The flags that batch, mask and view share: a model folder, a template override, template variables and
 // the mask options, named as applyChatTemplate names them.
-import { ChatTokenizer, type ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import type { ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import { ChatTokenizer } from "../node.ts";
 import { TemplateError } from "../errors.ts";
 import { parseJSON } from "../runtime/parse-json.ts";
 import { choiceFlag, CliError, countFlag, readText, stringFlag, type Flag, type FlagValues } from "./args.ts";

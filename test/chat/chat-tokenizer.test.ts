@@ -2,7 +2,7 @@
 // masks and exclude_think_from_mask, transformers' options (tokenize, return_dict, padding, truncation,
 // continue_final_message, template variables), offsets and charToToken, and invalid input.
 import { beforeAll, describe, expect, it } from "vitest";
-import { BatchChatEncoding, ChatEncoding, ChatTokenizer, TemplateError } from "../../src/index.ts";
+import { BatchChatEncoding, ChatEncoding, ChatTokenizer, TemplateError } from "../../src/node.ts";
 import { TINY_TEMPLATE, marked, taggedTemplate, tinyTokenizer, tokenizerFiles } from "./helpers.ts";
 
 let tok: ChatTokenizer;

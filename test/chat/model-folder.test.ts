@@ -6,7 +6,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChatTokenizer } from "../../src/chat/chat-tokenizer.ts";
+import { ChatTokenizer } from "../../src/node.ts";
 import { chooseTemplate, readConfig, specialTokensOf } from "../../src/chat/config.ts";
 import { readModelFolder } from "../../src/chat/model-folder.ts";
 import { TemplateError } from "../../src/errors.ts";

@@ -2,7 +2,7 @@
 // "exact" (what the template meant): a span inside a macro, a span whose start maps to no token, an end
 // token of 0, truncation cutting a span, left and right padding, a batch of different lengths.
 import { beforeAll, describe, expect, it } from "vitest";
-import { ChatTokenizer, type ChatEncoding } from "../../src/index.ts";
+import { ChatTokenizer, type ChatEncoding } from "../../src/node.ts";
 import { marked, tokenizerFiles } from "./helpers.ts";
 
 let tok: ChatTokenizer;

@@ -10,7 +10,7 @@ import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CliError } from "../../src/cli/args.ts";
 import { runBatch } from "../../src/cli/batch.ts";
-import { ChatTokenizer, parseJSON } from "../../src/index.ts";
+import { ChatTokenizer, parseJSON } from "../../src/node.ts";
 import { tokenizerFiles } from "../chat/helpers.ts";
 
 const MODEL = dirname(tokenizerFiles("qwen3").json);

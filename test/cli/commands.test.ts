@@ -12,7 +12,7 @@ import { MASK } from "../../src/cli/mask.ts";
 import { RENDER } from "../../src/cli/render.ts";
 import { VIEW } from "../../src/cli/view.ts";
 import { editDistance, nearestName } from "../../src/nearest.ts";
-import { ChatTokenizer, parseJSON } from "../../src/index.ts";
+import { ChatTokenizer, parseJSON } from "../../src/node.ts";
 import { tokenizerFiles } from "../chat/helpers.ts";
 
 const MODEL = dirname(tokenizerFiles("qwen3").json);

@@ -14,7 +14,7 @@ import { Writable } from "node:stream";
 import { dirname } from "node:path";
 import { runBatch } from "../../src/cli/batch.ts";
 import { openParquetOutput, parquetRows, type OutputRecord } from "../../src/cli/parquet.ts";
-import { ChatTokenizer, float, parseJSON } from "../../src/index.ts";
+import { ChatTokenizer, float, parseJSON } from "../../src/node.ts";
 import { tokenizerFiles } from "../chat/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "spanja-parquet-"));

