@@ -1,7 +1,7 @@
 // `spanja batch`: a dataset of conversations → one output row of ids and masks per input row, in input order,
 // through ChatTokenizer.applyChatTemplate. Bad rows never stop the batch (unless --on-error fail): they go to
 // --errors and the summary. Rows are read as a stream; --shard i/n keeps rows whose number ≡ i (mod n).
-// Rows go to a pool of worker threads (--workers, default one per core but one) in chunks and come back in order.
+// Rows go to a pool of worker threads (--workers, default one per core) in chunks and come back in order.
 import { closeSync, createReadStream, createWriteStream, ftruncateSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type WriteStream } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
@@ -26,7 +26,7 @@ export const BATCH: Command = {
     "on-error": { type: "string", value: "skip|fail", help: "skip bad rows (default) or stop at the first one" },
     resume: { type: "boolean", help: "append to an existing output after its last complete row (JSONL files only)" },
     shard: { type: "string", value: "I/N", help: "only the rows whose number ≡ I (mod N), numbered from 0" },
-    workers: { type: "string", value: "N", help: "worker threads (default: one per core but one; 1 runs in this thread)" },
+    workers: { type: "string", value: "N", help: "worker threads (default: one per core; 1 runs in this thread)" },
     quiet: { type: "boolean", help: "no progress or summary on stderr" },
   },
   notes: [
@@ -61,8 +61,8 @@ function parse(argv: string[]): Parsed {
   for (const required of ["input", "output"]) if (values[required] === undefined) throw new CliError(`spanja batch: --${required} is required`, 2);
   const settings = modelSettings("batch", values);
   const onError = choiceFlag("batch", values, "on-error", ["skip", "fail"] as const) ?? "skip";
-  // the main thread reads, orders and writes: it keeps a core (on two cores, one worker in this thread is faster)
-  const workers = countFlag("batch", values, "workers") ?? Math.max(1, availableParallelism() - 1);
+  // one worker per core: the main thread only reads, orders and writes (idle 90% of the time, profiled)
+  const workers = countFlag("batch", values, "workers") ?? availableParallelism();
   let shard: [number, number] = [0, 1];
   const s = stringFlag(values, "shard");
   if (s !== undefined) {
@@ -236,6 +236,13 @@ async function localEngine(p: Parsed, where: string): Promise<RowEngine> {
   return { run: async (rows) => rows.map(([row, line]) => processRow(tok, line, row, where, options, p.format)), close: async () => {} };
 }
 
+/**
+ * A worker's heap. V8's default young generation lets each worker's resident memory grow to about 600 MB of
+ * garbage on chat rows; a 16 MB one keeps it near 230 MB (measured: 2 workers, 2,000 Qwen3 rows, 818 → 453 MB
+ * peak RSS, no slower). The old generation's cap leaves room for rows of hundreds of thousands of tokens.
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 1024 };
+
 /** The pool: each worker loads the model once; a chunk goes to the worker with the fewest chunks in flight. */
 async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
   // src/ runs as .ts (Node strips types), dist/ as .js
@@ -248,7 +255,7 @@ async function poolEngine(p: Parsed, where: string): Promise<RowEngine> {
   const setup: WorkerSetup = { model: p.model, where, options: p.options, vars: p.vars, format: p.format };
   const workers = await Promise.all(
     Array.from({ length: p.workers }, () => {
-      const w = new Worker(file, { workerData: setup });
+      const w = new Worker(file, { workerData: setup, resourceLimits: WORKER_HEAP });
       started.push(w);
       const load = { inFlight: 0 };
       return new Promise<{ w: Worker; load: { inFlight: number } }>((resolve, reject) => {
