@@ -1,6 +1,6 @@
 // What the playground shows for one set of inputs, computed with the library alone: applyChatTemplate with
 // both masks, and what is left to show when it fails. No DOM here, so a test can run it in Node.
-import { ChatTokenizer, InferenceError, TemplateError, parseJSON, type ApplyChatTemplateOptions, type Span } from "../src/index.ts";
+import { ChatTokenizer, InferenceError, TemplateError, parseJSON, type ChatEncodingOptions, type Span } from "../src/index.ts";
 
 /** Span sources offered by the page: "auto" is the library's default (tags when the template has them). */
 export type SpanChoice = "auto" | "tags" | "infer";
@@ -65,7 +65,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** The conversation and the variables from the inputs, or the problem with them. */
-export function readInputs(inputs: PlaygroundInputs): { messages: object[]; options: ApplyChatTemplateOptions } | { problem: Problem } {
+export function readInputs(inputs: PlaygroundInputs): { messages: object[]; options: ChatEncodingOptions } | { problem: Problem } {
   let parsed: unknown;
   try {
     parsed = parseJSON(inputs.conversation, "conversation");
@@ -91,9 +91,13 @@ export function readInputs(inputs: PlaygroundInputs): { messages: object[]; opti
     }
     if (tools !== null && !Array.isArray(tools)) return { problem: { title: "The tools are not a list", message: "tools: expected a JSON list of tool schemas (or null)" } };
   }
-  // the controls win over the same variables in a conversation object: they are what the user sees
-  const options: ApplyChatTemplateOptions = { ...variables, add_generation_prompt: inputs.addGenerationPrompt };
-  if (inputs.enableThinking !== "") options.enable_thinking = inputs.enableThinking === "true";
+  // The conversation's own fields are template variables, passed as they are (never taken for options),
+  // except tools and documents, which are options; the controls win over them: they are what the user sees.
+  const { tools: rowTools, documents, add_generation_prompt: _agp, ...rest } = variables;
+  if (inputs.enableThinking !== "") rest.enable_thinking = inputs.enableThinking === "true";
+  const options: ChatEncodingOptions = { template_variables: rest, add_generation_prompt: inputs.addGenerationPrompt };
+  if (rowTools !== undefined) options.tools = rowTools as object[] | null;
+  if (documents !== undefined) options.documents = documents as object[] | null;
   if (tools !== undefined) options.tools = tools as object[] | null;
   return { messages: messages as object[], options };
 }
@@ -104,7 +108,7 @@ export function compute(tok: ChatTokenizer, inputs: PlaygroundInputs): Outcome {
   const read = readInputs(inputs);
   if ("problem" in read) return { ...empty, problem: read.problem };
   const { messages, options } = read;
-  const withMasks: ApplyChatTemplateOptions = {
+  const withMasks: ChatEncodingOptions = {
     ...options,
     chat_template: inputs.template,
     return_assistant_tokens_mask: true,

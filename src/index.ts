@@ -15,7 +15,7 @@ export {
   type ErrorKind,
 } from "./errors.ts";
 export type { Loc } from "./source.ts";
-export type { Span, Warning } from "./spans/output.ts";
+export type { Span, SpanLabel, Warning } from "./spans/output.ts";
 export { codePointLength, toCodePointOffset, toUtf16Offset, rangesToCodePoints, rangesToUtf16 } from "./spans/units.ts";
 export { float, Float } from "./runtime/value.ts";
 export { parseJSON } from "./runtime/parse-json.ts";
@@ -25,12 +25,15 @@ export {
   BatchChatEncoding,
   type ApplyChatTemplateOptions,
   type ApplyChatTemplateResult,
+  type ChatEncodingOptions,
+  type ChatTemplateResult,
   type ChatTokenizerOptions,
   type ChatMessage,
   type Conversation,
   type ChatWarning,
   type OffsetUnit,
 } from "./chat/chat-tokenizer.ts";
+export type { TransformersJsChatOptions, TransformersJsChatResult, TransformersJsTokenizerKwargs } from "./chat/transformers-js.ts";
 export type { MaskPolicy } from "./align/masks.ts";
 export type { WarningCode } from "./spans/output.ts";
 export { applyRecipe, readOriginal, tagTemplate, type TaggingRecipe, type TemplateEdit } from "./chat/tagging.ts";

@@ -13,7 +13,7 @@ import { inferSpans, type TrackedRender } from "./infer/infer.ts";
 import { DEFAULT_THINK_MARKERS, validMarkers, type ThinkMarkers } from "./infer/think.ts";
 import { MessageTracker } from "./runtime/messages.ts";
 import { Output, type Span, type Warning } from "./spans/output.ts";
-import { splitSpans } from "./spans/regions.ts";
+import { isCallerSpan, splitSpans } from "./spans/regions.ts";
 import { rangesToUtf16 } from "./spans/units.ts";
 import { parse } from "./syntax/parser.ts";
 
@@ -103,7 +103,7 @@ export class Template {
     this.compiled(state, context as PlainDict, this.globals);
     const { text, spans } = out.finish();
     if (!withSpans) return { text, spans: [], warnings: out.warnings };
-    return { text, spans: hf ? rangesToUtf16(text, out.hfSpans) : spans, warnings: out.warnings };
+    return { text, spans: hf ? rangesToUtf16(text, out.hfSpans) : spans.filter(isCallerSpan), warnings: out.warnings };
   }
 
   /** A render that records message regions (exact offsets) for span inference, of one message or all. */

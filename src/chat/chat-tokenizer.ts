@@ -1,99 +1,34 @@
 // ChatTokenizer: transformers' apply_chat_template on spanja's engine and Rust-identical offsets: template
 // choice, template variables, continue_final_message, tokenization without special tokens, truncation,
 // padding, and assistant / thinking masks under transformers' loop or exact overlap.
-import { MASK_POLICIES, Sequence, excludeMask, spanMask, type LabeledSpan, type MaskPolicy } from "../align/masks.ts";
+import { Sequence, excludeMask, spanMask, type LabeledSpan, type MaskPolicy } from "../align/masks.ts";
 import { OffsetTokenizer } from "../align/offsets.ts";
 import { TemplateError } from "../errors.ts";
 import type { Limits } from "../options.ts";
 import { isPySpace } from "../runtime/pychars.ts";
-import type { Span } from "../spans/output.ts";
-import { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, validMarkers, type ThinkMarkers } from "../infer/think.ts";
+import type { RawSpan, Span } from "../spans/output.ts";
+import { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, type ThinkMarkers } from "../infer/think.ts";
 import { Template, type SpanSource } from "../template.ts";
 import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
 import { BatchChatEncoding, ChatEncoding, type ChatWarning } from "./encoding.ts";
+import { resolveChatOptions, type ApplyChatTemplateOptions, type ApplyChatTemplateResult, type ResolvedChatOptions } from "./options.ts";
+import { fromTransformersJs, type TransformersJsChatOptions, type TransformersJsChatResult } from "./transformers-js.ts";
 import { extraVariables, templateVariables } from "./variables.ts";
 
 export { BatchChatEncoding, ChatEncoding, type ChatWarning, type OffsetUnit } from "./encoding.ts";
+export type { ApplyChatTemplateOptions, ApplyChatTemplateResult, ChatEncodingOptions, ChatTemplateResult } from "./options.ts";
+export type { TransformersJsChatOptions, TransformersJsChatResult, TransformersJsTokenizerKwargs } from "./transformers-js.ts";
 
 /** A message: any object (role, content, tool_calls, reasoning_content, …); the template reads it in place. */
 export type ChatMessage = object;
 /** One conversation: a list of messages. */
 export type Conversation = readonly ChatMessage[];
 
-/** apply_chat_template's options, named as in transformers; every key not listed here is a template variable. */
-export interface ApplyChatTemplateOptions {
-  /** Append the assistant header the template emits when this is true. Default false. */
-  add_generation_prompt?: boolean;
-  /** Leave the final message open (true: its `content`; a string: that field). Not with masks or add_generation_prompt. */
-  continue_final_message?: boolean | string;
-  /** Tool schemas (JSON objects) passed to the template as `tools`; also selects a "tool_use" template. */
-  tools?: readonly object[] | null;
-  /** Documents (objects) passed to the template as `documents`. */
-  documents?: readonly object[] | null;
-  /** A template name from tokenizer_config.json, or a template source. */
-  chat_template?: string | null;
-  /** false: return the rendered string (a list for a batch). Default true. */
-  tokenize?: boolean;
-  /** false: return input_ids only. Default true. */
-  return_dict?: boolean;
-  /** Add `assistant_masks` from `{% generation %}` spans. */
-  return_assistant_tokens_mask?: boolean;
-  /** true or "longest": pad to the longest in the batch; "max_length": to max_length; false: no padding. */
-  padding?: boolean | "longest" | "max_length" | "do_not_pad";
-  /** Truncate to max_length (true, "longest_first", "only_first"); false or "do_not_truncate": no truncation. */
-  truncation?: boolean | "longest_first" | "only_first" | "do_not_truncate";
-  /** Length for truncation and max_length padding; default tokenizer_config's model_max_length. */
-  max_length?: number | null;
-  /** Default tokenizer_config's padding_side, else "right". */
-  padding_side?: "left" | "right";
-  /** spanja: add `thinking_masks` from `{% think %}` spans. */
-  return_thinking_mask?: boolean;
-  /** spanja: thinking tokens leave `assistant_masks`. */
-  exclude_think_from_mask?: boolean;
-  /** spanja: "hf" (default) reproduces transformers' loop, quirks included; "exact" marks overlapping tokens. */
-  mask_policy?: MaskPolicy;
-  /**
-   * spanja: a template without `{% generation %}` is an error when masks are asked for (transformers only
-   * warns). Implies span_source "tags" unless span_source is given.
-   */
-  require_generation_tag?: boolean;
-  /**
-   * spanja: where spans come from. "tags": `{% generation %}` / `{% think %}`; "infer": the message loops
-   * (README, "Inferred spans"; throws InferenceError when it cannot attribute). Default: "tags" when the
-   * template has a generation or think tag, else "infer" with a `spans-inferred` warning.
-   */
-  span_source?: SpanSource;
-  /** spanja: empty think blocks (`<think>\n\n</think>\n\n`) leave `assistant_masks`; real reasoning stays. */
-  exclude_empty_think?: boolean;
-  /**
-   * spanja: reasoning formats for inferred think spans. Default: `<think>`…`</think>`, gpt-oss's analysis
-   * channel, and the formats of VOCABULARY_THINK_MARKERS whose tokens the vocabulary has.
-   */
-  think_markers?: readonly ThinkMarkers[];
-  /** Template variables: enable_thinking, reasoning_effort, or any other key. */
-  [variable: string]: unknown;
-}
-
 /** Engine settings for the chat templates: strftime_now's clock and resource limits. */
 export interface ChatTokenizerOptions {
   now?: Date | (() => Date);
   limits?: Partial<Limits>;
 }
-
-type IsBatch<C> = C extends readonly (readonly unknown[])[] ? true : false;
-
-/** What applyChatTemplate returns for a conversation (or batch) type and an options type. */
-export type ApplyChatTemplateResult<C, O> = O extends { tokenize: false }
-  ? IsBatch<C> extends true
-    ? string[]
-    : string
-  : O extends { return_dict: false }
-    ? IsBatch<C> extends true
-      ? number[][]
-      : number[]
-    : IsBatch<C> extends true
-      ? BatchChatEncoding
-      : ChatEncoding;
 
 const TAG = "CONTINUE_FINAL_MESSAGE_TAG ";
 /** transformers' check for a generation tag in the template source. */
@@ -110,28 +45,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function describe(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "a list" : typeof v;
-}
-
-interface Resolved {
-  agp: boolean;
-  cfm: string | null;
-  tools: readonly object[] | null;
-  documents: readonly object[] | null;
-  tokenize: boolean;
-  returnDict: boolean;
-  assistant: boolean;
-  thinking: boolean;
-  exclude: boolean;
-  excludeEmpty: boolean;
-  policy: MaskPolicy;
-  /** null: decided by the template (tags when it has one). */
-  spanSource: SpanSource | null;
-  markers: readonly ThinkMarkers[] | null;
-  requireGeneration: boolean;
-  padding: "none" | "longest" | "max_length";
-  truncation: boolean;
-  maxLength: number | null;
-  paddingSide: "left" | "right";
 }
 
 /** A Hugging Face tokenizer (tokenizer.json + tokenizer_config.json) that applies chat templates like transformers. */
@@ -195,9 +108,21 @@ export class ChatTokenizer {
     return this.apply(conversation, (options ?? {}) as ApplyChatTemplateOptions) as ApplyChatTemplateResult<C, O>;
   }
 
+  /**
+   * transformers.js's `apply_chat_template`, with its option names and defaults: input_ids unless return_dict
+   * (default false), tokenizer_kwargs; spanja's options work too. No tensors: ids are number[] (number[][] for a
+   * batch) whatever return_tensor says, what transformers.js gives with return_tensor: false.
+   */
+  apply_chat_template<const C extends Conversation | readonly Conversation[], const O extends TransformersJsChatOptions = {}>(
+    conversation: C,
+    options?: O,
+  ): TransformersJsChatResult<C, O> {
+    return this.apply(conversation, fromTransformersJs((options ?? {}) as TransformersJsChatOptions)) as TransformersJsChatResult<C, O>;
+  }
+
   private apply(conversation: unknown, options: ApplyChatTemplateOptions): unknown {
     if (!isObject(options)) throw invalid(`options must be an object, got ${describe(options)}`);
-    const o = this.resolve(options);
+    const o = resolveChatOptions(options, this.config);
     const source = chooseTemplate(this.config, options.chat_template, o.tools !== null);
     if (typeof source !== "string") throw invalid(`chat_template must be a string, got ${describe(source)}`);
     const { batch, chats } = splitBatch(conversation);
@@ -285,79 +210,6 @@ export class ChatTokenizer {
     return batch ? new BatchChatEncoding(items) : items[0];
   }
 
-  /** Validates the options and fills transformers' defaults. */
-  private resolve(options: ApplyChatTemplateOptions): Resolved {
-    const flag = (name: string, fallback: boolean): boolean => {
-      const v = options[name];
-      if (v === undefined || v === null) return fallback;
-      if (typeof v !== "boolean") throw invalid(`${name} must be true or false, got ${JSON.stringify(v) ?? describe(v)}`);
-      return v;
-    };
-    if ("messages" in options) throw invalid("messages is the conversation, the first argument of applyChatTemplate, not an option");
-    if (options.return_tensors !== undefined && options.return_tensors !== null) throw invalid("return_tensors is not supported: results are plain arrays");
-    const tokenize = flag("tokenize", true);
-    // transformers: `if not tokenize: return_dict = False`
-    const returnDict = tokenize && flag("return_dict", true);
-    const assistant = flag("return_assistant_tokens_mask", false);
-    const thinking = flag("return_thinking_mask", false);
-    if (assistant && !(returnDict && tokenize)) throw invalid("`return_assistant_tokens_mask=True` requires `return_dict=True` and `tokenize=True`");
-    if (thinking && !(returnDict && tokenize)) throw invalid("`return_thinking_mask=True` requires `return_dict=True` and `tokenize=True`");
-    const spanSource = options.span_source ?? null;
-    if (spanSource !== null && spanSource !== "tags" && spanSource !== "infer") throw invalid(`span_source must be "tags" or "infer", got ${JSON.stringify(spanSource)}`);
-    const markers = options.think_markers ?? null;
-    if (markers !== null && !validMarkers(markers)) throw invalid("think_markers must be a list of {open, close} objects with non-empty strings");
-    const policy = options.mask_policy ?? "hf";
-    if (!MASK_POLICIES.includes(policy)) throw invalid(`mask_policy must be "hf" or "exact", got ${JSON.stringify(policy)}`);
-
-    const cfmRaw = options.continue_final_message;
-    let cfm: string | null = null;
-    if (typeof cfmRaw === "string") cfm = cfmRaw === "" ? null : cfmRaw;
-    else if (cfmRaw === true) cfm = "content";
-    else if (cfmRaw !== undefined && cfmRaw !== null && cfmRaw !== false) throw invalid(`continue_final_message must be a boolean or a field name, got ${describe(cfmRaw)}`);
-
-    const tools = listOfObjects(options.tools, "tools", "Tools should either be a JSON schema, or a callable function with type hints and a docstring suitable for auto-conversion to a schema.");
-    const documents = listOfObjects(options.documents, "documents", "Documents should be a list of dicts with 'title' and 'text' keys!");
-
-    const paddingRaw = options.padding ?? false;
-    const padding = paddingRaw === true || paddingRaw === "longest" ? "longest" : paddingRaw === "max_length" ? "max_length" : paddingRaw === false || paddingRaw === "do_not_pad" ? "none" : null;
-    if (padding === null) throw invalid(`padding must be true, false, "longest", "max_length" or "do_not_pad", got ${JSON.stringify(paddingRaw)}`);
-    const truncRaw = options.truncation ?? false;
-    const truncation = truncRaw === true || truncRaw === "longest_first" || truncRaw === "only_first" ? true : truncRaw === false || truncRaw === "do_not_truncate" ? false : null;
-    if (truncation === null) throw invalid(`truncation must be true, false, "longest_first", "only_first" or "do_not_truncate", got ${JSON.stringify(truncRaw)}`);
-    const ml = options.max_length;
-    if (ml !== undefined && ml !== null && !(typeof ml === "number" && Number.isInteger(ml) && ml >= 0)) throw invalid(`max_length must be a non-negative integer, got ${JSON.stringify(ml)}`);
-    const maxLength = ml ?? this.config.modelMaxLength;
-    if (padding === "max_length" && maxLength === null) throw invalid('padding="max_length" needs max_length: the tokenizer config gives no model_max_length');
-    if (truncation && maxLength === null) throw invalid("truncation needs max_length: the tokenizer config gives no model_max_length");
-    const paddingSide = options.padding_side ?? this.config.paddingSide;
-    if (paddingSide !== "left" && paddingSide !== "right") throw invalid(`padding_side must be "left" or "right", got ${JSON.stringify(paddingSide)}`);
-    if (padding !== "none" && this.config.padToken === null) {
-      throw invalid(
-        "Asking to pad but the tokenizer does not have a padding token. Please select a token to use as `pad_token` `(tokenizer.pad_token = tokenizer.eos_token e.g.)` or add a new pad token via `tokenizer.add_special_tokens({'pad_token': '[PAD]'})`.",
-      );
-    }
-    return {
-      agp: flag("add_generation_prompt", false),
-      cfm,
-      tools,
-      documents,
-      tokenize,
-      returnDict,
-      assistant,
-      thinking,
-      exclude: flag("exclude_think_from_mask", false),
-      excludeEmpty: flag("exclude_empty_think", false),
-      policy,
-      spanSource,
-      markers,
-      requireGeneration: flag("require_generation_tag", false),
-      padding,
-      truncation,
-      maxLength,
-      paddingSide,
-    };
-  }
-
   private padId(): number {
     const pad = this.config.padToken as string;
     const id = this.#vocab.get(pad);
@@ -380,7 +232,7 @@ export class ChatTokenizer {
   private render(
     source: string,
     messages: readonly object[],
-    o: Resolved,
+    o: ResolvedChatOptions,
     extra: Record<string, unknown>,
     spanSource: SpanSource | null,
   ): { text: string; spans: LabeledSpan[]; rendered: Span[]; warnings: ChatWarning[] } {
@@ -399,7 +251,7 @@ export class ChatTokenizer {
         ? this.template(source, "exact").renderWithSpans(vars, { spanSource: "infer", thinkMarkers: markers })
         : this.template(source, o.policy).renderWithSpans(vars);
     const text = r.text;
-    const withEmpty = [...r.spans];
+    const withEmpty: RawSpan[] = [...r.spans];
     for (const s of r.spans) if (s.label === "think" && isEmptyThink(text.slice(s.start, s.end), markers)) withEmpty.push({ label: EMPTY_THINK, start: s.start, end: s.end });
     const spans = spansToCodePoints(text, withEmpty);
     const warnings: ChatWarning[] = r.warnings;
@@ -447,13 +299,6 @@ function splitBatch(conversation: unknown): { batch: boolean; chats: (readonly o
     });
   });
   return { batch, chats: chats as (readonly object[])[] };
-}
-
-function listOfObjects(v: unknown, name: string, pythonMessage: string): readonly object[] | null {
-  if (v === undefined || v === null) return null;
-  if (!Array.isArray(v)) throw invalid(`${name} must be a list, got ${describe(v)}`);
-  for (const item of v) if (!isObject(item)) throw invalid(pythonMessage);
-  return v as readonly object[];
 }
 
 /**
@@ -538,7 +383,7 @@ function misplaced(hf: readonly LabeledSpan[], exact: readonly LabeledSpan[]): C
 }
 
 /** Engine spans (UTF-16, possibly past the end under transformers' arithmetic) to code points, one pass. */
-function spansToCodePoints(text: string, spans: readonly Span[]): LabeledSpan[] {
+function spansToCodePoints(text: string, spans: readonly RawSpan[]): LabeledSpan[] {
   if (spans.length === 0) return [];
   const cpAt = new Int32Array(text.length + 1);
   let cp = 0;

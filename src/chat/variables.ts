@@ -22,12 +22,21 @@ export const OPTION_NAMES: ReadonlySet<string> = new Set([
   "span_source",
   "exclude_empty_think",
   "think_markers",
+  "template_variables",
 ]);
 
-/** The caller's keys that are template variables (enable_thinking, reasoning_effort, …), in their order. */
+/** The variables spanja sets from the conversation and the options; template_variables cannot override them. */
+export const SET_BY_SPANJA: ReadonlySet<string> = new Set(["messages", "tools", "documents", "add_generation_prompt"]);
+
+/**
+ * The caller's keys that are template variables (enable_thinking, reasoning_effort, …), in their order, then
+ * the entries of template_variables, which win.
+ */
 export function extraVariables(options: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) if (!OPTION_NAMES.has(k) && v !== undefined) out[k] = v;
+  const named = options.template_variables;
+  if (named !== null && typeof named === "object") for (const [k, v] of Object.entries(named)) if (v !== undefined) out[k] = v;
   return out;
 }
 

@@ -1,7 +1,8 @@
 // One row of `spanja batch`: a JSON text in, its output record (or why the row is bad) out. Shared by the
 // main thread (one worker) and the worker threads, so both give the same bytes; `conversationInput` is also
 // how mask and view read their conversation file.
-import type { ApplyChatTemplateOptions, ChatTokenizer } from "../chat/chat-tokenizer.ts";
+import type { ChatEncodingOptions, ChatTokenizer } from "../chat/chat-tokenizer.ts";
+import { OPTION_NAMES } from "../chat/variables.ts";
 import { TemplateError } from "../errors.ts";
 import { parseJSON } from "../runtime/parse-json.ts";
 import { toJson } from "../runtime/tojson.ts";
@@ -32,6 +33,17 @@ export function conversationInput(text: string, where: string): { messages: obje
   return { messages: messages as object[], variables };
 }
 
+/**
+ * A row's other fields as applyChatTemplate takes them: option names (tools, documents, …) as options, the rest
+ * as template_variables, so that a dataset column close to an option's name (`tool`) is a variable, not an error.
+ */
+export function fieldOptions(fields: Record<string, unknown>): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  const variables: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) (OPTION_NAMES.has(k) && k !== "template_variables" ? options : variables)[k] = v;
+  return Object.keys(variables).length === 0 ? options : { ...options, template_variables: variables };
+}
+
 /** How a batch writes its rows: the rendered text too, and which input fields are copied to the output. */
 export interface RowFormat {
   withText: boolean;
@@ -39,7 +51,7 @@ export interface RowFormat {
   keep: readonly string[];
 }
 
-export function processRow(tok: ChatTokenizer, line: string, row: number, where: string, options: ApplyChatTemplateOptions, format: RowFormat): RowResult {
+export function processRow(tok: ChatTokenizer, line: string, row: number, where: string, options: ChatEncodingOptions, format: RowFormat): RowResult {
   try {
     const { messages, variables } = conversationInput(line, `${where} row ${row}`);
     // kept fields are written as Python's json writes them (1.0 stays 1.0); absent ones as null
@@ -48,7 +60,7 @@ export function processRow(tok: ChatTokenizer, line: string, row: number, where:
       kept += `,${JSON.stringify(name)}:${name in variables ? toJson(variables[name] as Value, null, COMPACT) : "null"}`;
       delete variables[name];
     }
-    const enc = tok.applyChatTemplate(messages, { ...options, ...variables });
+    const enc = tok.applyChatTemplate(messages, { ...options, ...fieldOptions(variables) });
     const out: Record<string, unknown> = {
       input_ids: enc.input_ids,
       attention_mask: enc.attention_mask,

@@ -1,13 +1,13 @@
 // A worker thread of `spanja batch`: loads the model folder once, then answers chunks of rows in order.
 import { parentPort, workerData } from "node:worker_threads";
-import type { ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import type { ChatEncodingOptions } from "../chat/chat-tokenizer.ts";
 import { processRow, type RowFormat } from "./batch-rows.ts";
 import { loadModel, withVars } from "./model-options.ts";
 
 export interface WorkerSetup {
   model: string;
   where: string;
-  options: ApplyChatTemplateOptions;
+  options: ChatEncodingOptions;
   vars: [string, string][];
   format: RowFormat;
 }

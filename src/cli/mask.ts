@@ -1,8 +1,8 @@
 // `spanja mask`: one conversation file through a model folder → its tokens coloured by mask, or the arrays.
-import type { ApplyChatTemplateOptions, ChatTokenizer } from "../chat/chat-tokenizer.ts";
+import type { ChatEncodingOptions, ChatTokenizer } from "../chat/chat-tokenizer.ts";
 import type { ChatEncoding } from "../chat/encoding.ts";
 import { displayName, parseCommand, readText, useColor, type Command, type FlagValues } from "./args.ts";
-import { conversationInput } from "./batch-rows.ts";
+import { conversationInput, fieldOptions } from "./batch-rows.ts";
 import { loadModel, MODEL_FLAGS, modelSettings, withVars } from "./model-options.ts";
 import { count, legend, maskedTokens } from "./show.ts";
 
@@ -24,11 +24,11 @@ export async function encodeConversation(
   command: string,
   values: FlagValues,
   file: string,
-): Promise<{ tok: ChatTokenizer; messages: object[]; enc: ChatEncoding; options: ApplyChatTemplateOptions }> {
+): Promise<{ tok: ChatTokenizer; messages: object[]; enc: ChatEncoding; options: ChatEncodingOptions }> {
   const settings = modelSettings(command, values);
   const { messages, variables } = conversationInput(readText(file), displayName(file));
   const tok = await loadModel(command, settings.model);
-  const options = { ...withVars(settings.options, settings.vars), ...variables };
+  const options = { ...withVars(settings.options, settings.vars), ...fieldOptions(variables) };
   return { tok, messages, enc: tok.applyChatTemplate(messages, options), options };
 }
 

@@ -1,6 +1,6 @@
 // The flags that batch, mask and view share: a model folder, a template override, template variables and
 // the mask options, named as applyChatTemplate names them.
-import type { ApplyChatTemplateOptions } from "../chat/chat-tokenizer.ts";
+import type { ChatEncodingOptions } from "../chat/chat-tokenizer.ts";
 import { ChatTokenizer } from "../node.ts";
 import { TemplateError } from "../errors.ts";
 import { parseJSON } from "../runtime/parse-json.ts";
@@ -21,7 +21,7 @@ export const MODEL_FLAGS: Record<string, Flag> = {
 /** The model flags of one invocation: the plain options, and each `--var` as NAME and its JSON text. */
 export interface ModelSettings {
   model: string;
-  options: ApplyChatTemplateOptions;
+  options: ChatEncodingOptions;
   /** Parsed again where they are used (a worker thread), so that a float stays a float. */
   vars: [string, string][];
 }
@@ -29,7 +29,7 @@ export interface ModelSettings {
 export function modelSettings(command: string, values: FlagValues): ModelSettings {
   const model = stringFlag(values, "model");
   if (model === undefined) throw new CliError(`spanja ${command}: --model is required (a model folder)`, 2);
-  const options: ApplyChatTemplateOptions = { return_assistant_tokens_mask: true, return_thinking_mask: true };
+  const options: ChatEncodingOptions = { return_assistant_tokens_mask: true, return_thinking_mask: true };
   const vars: [string, string][] = [];
   for (const v of (values.var as string[] | undefined) ?? []) {
     const eq = v.indexOf("=");
@@ -59,8 +59,8 @@ export function modelSettings(command: string, values: FlagValues): ModelSetting
 }
 
 /** The options with every `--var` parsed (here, not passed between threads as values). */
-export function withVars(plain: ApplyChatTemplateOptions, vars: readonly [string, string][]): ApplyChatTemplateOptions {
-  const options: ApplyChatTemplateOptions = { ...plain };
+export function withVars(plain: ChatEncodingOptions, vars: readonly [string, string][]): ChatEncodingOptions {
+  const options: ChatEncodingOptions = { ...plain };
   for (const [name, json] of vars) options[name] = parseJSON(json, `--var ${name}`);
   return options;
 }

@@ -7,7 +7,7 @@
 //   Map (built by templates)                       Undefined, Namespace, Callable, loop/cycler/… → classes
 // Context data is never copied or converted: it is read lazily through sandbox.ts and never written.
 import { SecurityError, UndefinedError, type TemplateRuntimeError } from "../errors.ts";
-import type { Span } from "../spans/output.ts";
+import type { RawSpan } from "../spans/output.ts";
 
 /** An integral float (`1.0`): the one Python value a JS number cannot say. Non-integral floats stay numbers. */
 export class Float {
@@ -172,8 +172,8 @@ export class Callable extends PyObject {
  */
 export class SpannedString {
   readonly text: string;
-  readonly spans: readonly Span[];
-  constructor(text: string, spans: readonly Span[]) {
+  readonly spans: readonly RawSpan[];
+  constructor(text: string, spans: readonly RawSpan[]) {
     this.text = text;
     this.spans = spans;
   }

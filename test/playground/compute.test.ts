@@ -43,9 +43,11 @@ describe("playground inputs", () => {
     if ("problem" in r) throw new Error(r.problem.message);
     expect(r.messages).toEqual([{ role: "user", content: "x" }]);
     expect(r.options.add_generation_prompt).toBe(true);
-    expect(r.options.enable_thinking).toBe(false);
+    expect(r.options.template_variables?.enable_thinking).toBe(false);
     expect(r.options.tools).toEqual([]);
-    expect(r.options.custom).toBeInstanceOf(Float);
+    // the conversation's fields are passed as variables, never taken for (misspelt) options
+    expect(r.options.template_variables?.custom).toBeInstanceOf(Float);
+    expect(r.options.template_variables).not.toHaveProperty("add_generation_prompt");
   });
 
   it("names what is wrong with the JSON", () => {

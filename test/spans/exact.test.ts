@@ -6,7 +6,7 @@ import { Template, type Span } from "../../src/index.ts";
 
 const OPEN: Record<string, string> = { generation: "\uE000", think: "\uE002" };
 const CLOSE: Record<string, string> = { generation: "\uE001", think: "\uE003" };
-const LABEL: Record<string, string> = { generation: "assistant", think: "think" };
+const LABEL: Record<string, Span["label"]> = { generation: "assistant", think: "think" };
 
 /** Replaces `{% generation %}` … with `{{ "\uE000" }}` … keeping whitespace-control markers. */
 function markerVersion(src: string): string {
@@ -21,7 +21,7 @@ function markerVersion(src: string): string {
 /** Spans from marker positions; the returned text has the markers removed. */
 function spansFromMarkers(marked: string): { text: string; spans: Span[] } {
   let text = "";
-  const stack: { label: string; start: number }[] = [];
+  const stack: { label: Span["label"]; start: number }[] = [];
   const spans: Span[] = [];
   for (const ch of marked) {
     const open = Object.entries(OPEN).find(([, c]) => c === ch);
