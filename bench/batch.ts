@@ -23,7 +23,7 @@ import { serialize, deserialize } from "node:v8";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { ChatTokenizer } from "../src/node.ts";
 import { parseJSON } from "../src/runtime/parse-json.ts";
-import { makeConversation, TOOLS } from "./conversations.ts";
+import { makeConversation, rng, TOOLS } from "./conversations.ts";
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -92,17 +92,6 @@ const work = mkdtempSync(join(tmpdir(), "spanja-bench-batch-"));
 
 // ---- the conversations: deterministic, varied
 
-/** mulberry32, as in conversations.ts: the per-row choices (length, tools, variables). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RowKind {
   messages: number;

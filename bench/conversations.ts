@@ -9,7 +9,7 @@
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** mulberry32: tiny, fast, deterministic. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -11,7 +11,8 @@ import { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, type Thi
 import { Template, type SpanSource } from "../template.ts";
 import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
 import { BatchChatEncoding, ChatEncoding, type ChatWarning } from "./encoding.ts";
-import { resolveChatOptions, type ApplyChatTemplateOptions, type ApplyChatTemplateResult, type ResolvedChatOptions } from "./options.ts";
+import { describe, invalid, isObject, resolveChatOptions, type ApplyChatTemplateOptions, type ApplyChatTemplateResult, type ResolvedChatOptions } from "./options.ts";
+import { codePointTable } from "../spans/units.ts";
 import { fromTransformersJs, type TransformersJsChatOptions, type TransformersJsChatResult } from "./transformers-js.ts";
 import { extraVariables, templateVariables } from "./variables.ts";
 
@@ -34,18 +35,6 @@ const TAG = "CONTINUE_FINAL_MESSAGE_TAG ";
 /** transformers' check for a generation tag in the template source. */
 const GENERATION_TAG = /\{%-?\s*generation\s*-?%\}/;
 const THINK_TAG = /\{%-?\s*think\s*-?%\}/;
-
-function invalid(detail: string): TemplateError {
-  return new TemplateError("invalid-input", detail);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-function describe(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "a list" : typeof v;
-}
 
 /** A Hugging Face tokenizer (tokenizer.json + tokenizer_config.json) that applies chat templates like transformers. */
 export class ChatTokenizer {
@@ -385,15 +374,8 @@ function misplaced(hf: readonly LabeledSpan[], exact: readonly LabeledSpan[]): C
 /** Engine spans (UTF-16, possibly past the end under transformers' arithmetic) to code points, one pass. */
 function spansToCodePoints(text: string, spans: readonly RawSpan[]): LabeledSpan[] {
   if (spans.length === 0) return [];
-  const cpAt = new Int32Array(text.length + 1);
-  let cp = 0;
-  for (let i = 0; i < text.length; i++) {
-    cpAt[i] = cp;
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) cpAt[++i] = cp;
-    cp++;
-  }
-  cpAt[text.length] = cp;
+  const cpAt = codePointTable(text);
+  const cp = cpAt[text.length];
   // Past the end, the engine counted one unit per code point (spans/units.ts toUtf16Offset).
   const conv = (u: number) => (u <= text.length ? cpAt[u] : cp + (u - text.length));
   return spans.map((s) => ({ label: s.label, start: conv(s.start), end: conv(s.end) }));

@@ -3,6 +3,7 @@
 // the prototype, so the objects compare and serialize as plain `{ input_ids, attention_mask, … }`.
 import type { MaskWarning, Sequence } from "../align/masks.ts";
 import type { Span } from "../spans/output.ts";
+import { codePointTable } from "../spans/units.ts";
 import type { SpanSource } from "../template.ts";
 
 /** A warning in a chat result: engine warnings and mask warnings (span in code points, token a position). */
@@ -85,18 +86,7 @@ export class ChatEncoding {
     if (unit === "codepoint") return this.#parts.sequence.charToToken(pos);
     const text = this.#parts.text;
     if (!Number.isInteger(pos) || pos < 0 || pos >= text.length) return null;
-    if (this.#cpAt === undefined) {
-      const table = new Int32Array(text.length);
-      let cp = 0;
-      for (let i = 0; i < text.length; i++) {
-        table[i] = cp;
-        const c = text.charCodeAt(i);
-        const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-        if (pair) table[++i] = cp;
-        cp++;
-      }
-      this.#cpAt = table;
-    }
+    this.#cpAt ??= codePointTable(text);
     return this.#parts.sequence.charToToken(this.#cpAt[pos]);
   }
 }

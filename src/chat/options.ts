@@ -142,15 +142,16 @@ export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   return_tensor: "it is transformers.js's name: tok.apply_chat_template(conversation, options) takes transformers.js's options and defaults",
 };
 
-function invalid(detail: string): TemplateError {
+export function invalid(detail: string): TemplateError {
   return new TemplateError("invalid-input", detail);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function describe(v: unknown): string {
+/** A value's kind in an error message. */
+export function describe(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "a list" : typeof v;
 }
 

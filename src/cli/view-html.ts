@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import type { ChatTokenizer } from "../chat/chat-tokenizer.ts";
 import type { ChatEncoding } from "../chat/encoding.ts";
 import { Float } from "../runtime/value.ts";
-import { rangesToCodePoints } from "../spans/units.ts";
+import { codePointTable, rangesToCodePoints } from "../spans/units.ts";
 
 export interface ViewToken {
   id: number;
@@ -127,19 +127,6 @@ function boxText(s: string): string {
   return out + escapeHtml(s.slice(last));
 }
 
-/** UTF-16 offset → code-point offset for every position of text (and its end). */
-function codePointTable(text: string): Int32Array {
-  const table = new Int32Array(text.length + 1);
-  let cp = 0;
-  for (let i = 0; i < text.length; i++) {
-    table[i] = cp;
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) table[++i] = cp;
-    cp++;
-  }
-  table[text.length] = cp;
-  return table;
-}
 
 function sum(mask: readonly number[]): number {
   let n = 0;

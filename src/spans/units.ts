@@ -93,3 +93,17 @@ export function rangesToCodePoints<T extends Range>(text: string, ranges: readon
 export function rangesToUtf16<T extends Range>(text: string, ranges: readonly T[]): T[] {
   return convertRanges(text, ranges, false);
 }
+
+/** The code-point offset of every UTF-16 position of text, and of its end (index text.length). */
+export function codePointTable(text: string): Int32Array {
+  const table = new Int32Array(text.length + 1);
+  let cp = 0;
+  for (let i = 0; i < text.length; i++) {
+    table[i] = cp;
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) table[++i] = cp;
+    cp++;
+  }
+  table[text.length] = cp;
+  return table;
+}
