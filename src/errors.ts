@@ -144,9 +144,22 @@ export class InferenceError extends TemplateError {
   }
 }
 
-/** Shorthand for the runtime errors thrown without a position; compile/ attaches the node's loc. */
-export function runtimeError(kind: ErrorKind, detail: string): TemplateRuntimeError {
-  return new TemplateRuntimeError(kind, detail);
+/**
+ * THE way to build a runtime error from its kind: `undefined`, `security` and `limit` give instances of
+ * UndefinedError, SecurityError and LimitError (so `instanceof` works whatever built them), any other kind
+ * a TemplateRuntimeError named after it. Thrown without a position; compile/ attaches the node's loc.
+ */
+export function runtimeError(kind: ErrorKind, detail: string, options: TemplateErrorOptions = {}): TemplateRuntimeError {
+  switch (kind) {
+    case "undefined":
+      return new UndefinedError(detail, options);
+    case "security":
+      return new SecurityError(detail, options);
+    case "limit":
+      return new LimitError(detail, options);
+    default:
+      return new TemplateRuntimeError(kind, detail, options);
+  }
 }
 
 /** An invariant of spanja itself was broken: a bug, never the template's fault. */

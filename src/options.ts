@@ -11,7 +11,11 @@ export interface Limits {
   maxRecursionDepth: number;
   /** Maximum length of a `range()` (jinja2's sandbox MAX_RANGE is 100000). */
   maxRange: number;
-  /** Maximum length of a string built by `*` repetition or padding filters. */
+  /**
+   * Maximum length of a string a template builds (repetition, concatenation, padding, join, replace,
+   * format widths and precisions, indent, wordwrap, tojson indentation), checked before it is built;
+   * lists built by `*`, `+` and `sum` are held to it too (in items).
+   */
   maxStringLength: number;
 }
 

@@ -4,9 +4,11 @@ import type { ResolvedOptions } from "../options.ts";
 import type { Source } from "../source.ts";
 import type { Builtin } from "../runtime/args.ts";
 import type { RenderState } from "../runtime/state.ts";
+import { TEMPLATE_REFERENCE } from "../runtime/template-reference.ts";
 import type { PlainDict, Value } from "../runtime/value.ts";
 import { toTemplateError } from "./locate.ts";
 import { Scope } from "./scope.ts";
+import { readsSelfFirst } from "./self.ts";
 import { compileFrameBody } from "./statements.ts";
 
 /** A compiled template: renders into the state's output. */
@@ -19,10 +21,15 @@ export function compileTemplate(
   tables: { filters: ReadonlyMap<string, Builtin<RenderState>>; tests: ReadonlyMap<string, Builtin<RenderState>> },
 ): CompiledTemplate {
   const boundNames = bindings(tree);
+  // jinja2 binds `self` in the root frame, unless the template binds the name before it reads it
+  const selfRef = readsSelfFirst(tree.body);
+  if (selfRef) boundNames.add("self");
   const body = compileFrameBody(tree.body, { source, options, filters: tables.filters, tests: tables.tests, soft: false, boundNames });
   return (state, context, globals) => {
     try {
-      body({ state, context, globals, scope: new Scope(null) });
+      const scope = new Scope(null);
+      if (selfRef) scope.set("self", TEMPLATE_REFERENCE);
+      body({ state, context, globals, scope });
     } catch (e) {
       throw toTemplateError(e, undefined, source);
     }

@@ -1,7 +1,7 @@
 // Expression nodes → closures, once per template. Each closure that can fail attaches its node's loc
 // to the error (the innermost wins), as minijinja's vm does.
 import type * as ast from "../syntax/ast.ts";
-import { TemplateAssertionError, TemplateError, TemplateRuntimeError, runtimeError } from "../errors.ts";
+import { TemplateAssertionError, TemplateError, runtimeError } from "../errors.ts";
 import { binaryOp, compareValues, contains, pyEquals, unaryOp } from "../runtime/ops.ts";
 import { attrGetter, callAttr, getItem } from "../runtime/sandbox.ts";
 import { iterate, sliceValue } from "../runtime/sequences.ts";
@@ -345,7 +345,7 @@ function compileApplied(node: ast.Filter | ast.Test, operand: Eval, cx: CompileC
   const { source } = cx;
   return (f) => {
     try {
-      if (builtin === undefined) throw new TemplateRuntimeError(isFilter ? "unknown-filter" : "unknown-test", missing);
+      if (builtin === undefined) throw runtimeError(isFilter ? "unknown-filter" : "unknown-test", missing);
       const v = plain(f, operand(f));
       const r = direct !== null ? direct(v, f.state) : callBuiltin(builtin, withOperand(v, extra, f), f.state);
       // inferred spans: a filter's result is never a message view, even when it is the operand itself

@@ -1,6 +1,6 @@
 // Attaching template positions to errors raised at render time, and turning anything that is not a
 // TemplateError (a JS RangeError from deep recursion, an output overflow, a bug) into one.
-import { LimitError, TemplateError, TemplateRuntimeError } from "../errors.ts";
+import { LimitError, TemplateError, runtimeError } from "../errors.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { Builtin } from "../runtime/args.ts";
 import type { RenderState } from "../runtime/state.ts";
@@ -28,7 +28,10 @@ export function toTemplateError(e: unknown, loc: Loc | undefined, source: Source
   if (e instanceof TemplateError) err = e;
   else if (e instanceof OutputLimitExceeded) err = new LimitError(`output exceeded the limit of ${e.limit} characters (limits.maxOutputLength)`);
   else if (e instanceof RangeError && /call stack/i.test(e.message)) err = new LimitError("the template nests too deeply for the JS stack (recursion)");
-  else err = new TemplateRuntimeError("type", `internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  // a safety net: builtins check limits.maxStringLength before they build, so this is a missed check
+  else if (e instanceof RangeError && /Invalid (string|array) length/i.test(e.message)) {
+    err = new LimitError(`a ${/array/i.test(e.message) ? "list" : "string"} grew past the JS engine's maximum length (limits.maxStringLength)`, { cause: e });
+  } else err = runtimeError("type", `internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   if (loc !== undefined) err.locate(loc, source);
   return err;
 }

@@ -248,8 +248,13 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
   const trackable = node.target.kind === "NameTarget";
   const loopLoc = node.loc;
 
-  /** Runs the loop; returns whether any item was iterated, and the message loop execution (or -1). */
-  const run = (f: Frame, iterable: Value, depth0: number): [boolean, number] => {
+  /**
+   * Runs the loop and, when no iteration finished its body, the else block (jinja2 clears its iteration
+   * flag at the end of the body, so iterations left by `continue` or `break` do not count). Returns the
+   * else block's signal (a loop control in it acts on the enclosing loop) and the message loop execution
+   * (or -1).
+   */
+  const run = (f: Frame, iterable: Value, depth0: number): [Signal, number] => {
     const state = f.state;
     const all = iterate(plain(f, iterable));
     // inferred spans: the message index of each item when the iterable is a message view
@@ -278,6 +283,7 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
     const only = tracker !== null ? tracker.only : null;
     const out = state.out;
     const loop = new LoopObject(items, depth0, recursive ? (it: Value) => recurse(f, it, depth0 + 1) : null);
+    let finished = false;
     for (let i = 0; i < items.length; i++) {
       state.countIteration();
       loop.index0 = i;
@@ -293,9 +299,11 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
         sig = body(inner);
         out.closeRegion();
       }
-      if (sig === BREAK) break;
+      if (sig === NEXT) finished = true;
+      else if (sig === BREAK) break;
     }
-    return [items.length > 0, exec];
+    // a recursive loop renders its else block inside the loop function: once per call of loop(...)
+    return [finished ? NEXT : orelse(childFrame(f)), exec];
   };
 
   const recurse = (f: Frame, it: Value, depth0: number): Value => {
@@ -305,6 +313,7 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
       out.pushCapture();
       let c;
       try {
+        // a loop control in the else block of a recursive loop is refused at compile time
         const exec = run(f, it, depth0)[1];
         if (exec >= 0) out.mark(LOOP_END, exec);
       } finally {
@@ -321,13 +330,12 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
     // jinja2 renders a recursive loop as a function into a buffer: transformers' arithmetic sees it so
     if (recursive) f.state.out.openBuffer();
     try {
-      const [iterated, exec] = run(f, iterable, 0);
-      if (!iterated) orelse(childFrame(f));
+      const [sig, exec] = run(f, iterable, 0);
       if (exec >= 0) f.state.out.mark(LOOP_END, exec);
+      return sig;
     } finally {
       if (recursive) f.state.out.closeBuffer();
     }
-    return NEXT;
   });
 }
 

@@ -1,6 +1,6 @@
 // The template globals of transformers' environment: jinja2's range (the sandbox's safe_range), dict,
 // lipsum, cycler, joiner, namespace, plus transformers' raise_exception and strftime_now.
-import { LimitError, TemplateRuntimeError, assertSpanja, runtimeError } from "../errors.ts";
+import { LimitError, assertSpanja, runtimeError } from "../errors.ts";
 import { builtin, callBuiltin, type Builtin } from "./args.ts";
 import { pyEquals } from "./ops.ts";
 import { pyStr } from "./pystr.ts";
@@ -413,7 +413,7 @@ export function strftime(format: string, d: Date): string {
 }
 
 function raiseException(message: Value): never {
-  throw new TemplateRuntimeError("raised", pyStr(message));
+  throw runtimeError("raised", pyStr(message));
 }
 
 function strftimeNow(format: Value, ctx: RenderState): string {

@@ -62,9 +62,10 @@ function lengthCheck(state: LengthCheck | undefined, n: number): void {
 /** Python `a op b` for + - * / // % ** and jinja2's `~` (str() of both, Undefined as ''). */
 export function binaryOp(op: ArithOp, a: Value, b: Value, state?: LengthCheck): Value {
   if (op === "~") {
-    const s = pyStr(a) + pyStr(b);
-    lengthCheck(state, s.length);
-    return s;
+    const sa = pyStr(a);
+    const sb = pyStr(b);
+    lengthCheck(state, sa.length + sb.length);
+    return sa + sb;
   }
   const as = textOf(a);
   // str.__mod__ is tried before the right operand's __rmod__, so `"%s" % undefined` formats ''
@@ -84,10 +85,13 @@ export function binaryOp(op: ArithOp, a: Value, b: Value, state?: LengthCheck): 
       }
       if (isList(a)) {
         if (!isList(b)) throw runtimeError("type", `can only concatenate list (not "${typeNameOf(b)}") to list`);
+        // spanja: list and tuple concatenation are held to the string limit, as repetition is
+        lengthCheck(state, a.length + b.length);
         return [...a, ...b];
       }
       if (a instanceof Tuple) {
         if (!(b instanceof Tuple)) throw runtimeError("type", `can only concatenate tuple (not "${typeNameOf(b)}") to tuple`);
+        lengthCheck(state, a.items.length + b.items.length);
         return new Tuple([...a.items, ...b.items]);
       }
       return unsupported("+", a, b);
@@ -123,8 +127,10 @@ function repeat(seq: Value, count: Num, state?: LengthCheck): Value {
   const items = seq instanceof Tuple ? seq.items : (seq as readonly Value[]);
   // spanja: list repetition is held to the string limit too (Python has none)
   if (n > 0 && items.length > 0) lengthCheck(state, items.length * n);
-  const out: Value[] = [];
-  for (let i = 0; i < n && items.length > 0; i++) out.push(...items);
+  const m = items.length;
+  const out: Value[] = new Array<Value>(m === 0 ? 0 : m * n);
+  // item by item: `push(...items)` passes every item as an argument and overflows the stack on long lists
+  for (let i = 0, k = 0; i < n && m > 0; i++) for (let j = 0; j < m; j++) out[k++] = items[j];
   return seq instanceof Tuple ? new Tuple(out) : out;
 }
 

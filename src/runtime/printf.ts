@@ -91,7 +91,10 @@ export function percentFormat(fmt: string, args: Value, check?: LengthCheck): st
     const prec = pr === undefined ? null : pr === "*" ? Math.max(0, star()) : Number(pr || "0");
     // CPython fetches the argument before it looks at the conversion character (so `%5%` needs one)
     if (value === undefined) value = next();
-    out += printfOne(value, conv, flags, width, left, prec, p + (m[0].length - 1), check);
+    const field = printfOne(value, conv, flags, width, left, prec, p + (m[0].length - 1), check);
+    // each field is within the limit; together they may not be
+    check?.checkStringLength(out.length + field.length);
+    out += field;
   }
   if (argIdx < argLen && mapping === null) throw runtimeError("type", "not all arguments converted during string formatting");
   return out;
@@ -123,7 +126,10 @@ function printfOne(v: Value, conv: string, flags: string, width: number, left: b
     case "u": {
       const n = truncInt(realNumber(v, conv, true));
       let digits = intStr(Math.abs(n));
-      if (prec !== null && digits.length < prec) digits = digits.padStart(prec, "0");
+      if (prec !== null && digits.length < prec) {
+        check?.checkStringLength(prec);
+        digits = digits.padStart(prec, "0");
+      }
       return number(n < 0, "", digits);
     }
     case "o":
@@ -136,7 +142,10 @@ function printfOne(v: Value, conv: string, flags: string, width: number, left: b
       const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
       let digits = BigInt(Math.abs(n)).toString(conv === "o" ? 8 : 16);
       if (conv === "X") digits = digits.toUpperCase();
-      if (prec !== null && digits.length < prec) digits = digits.padStart(prec, "0");
+      if (prec !== null && digits.length < prec) {
+        check?.checkStringLength(prec);
+        digits = digits.padStart(prec, "0");
+      }
       const prefix = alt ? (conv === "o" ? "0o" : conv === "x" ? "0x" : "0X") : "";
       return number(n < 0, prefix, digits);
     }
@@ -147,7 +156,7 @@ function printfOne(v: Value, conv: string, flags: string, width: number, left: b
     case "g":
     case "G": {
       const x = realNumber(v, conv, false);
-      return number(isNeg(x) && x === x, "", floatBody(Math.abs(x), conv, prec, alt));
+      return number(isNeg(x) && x === x, "", floatBody(Math.abs(x), conv, prec, alt, false, check));
     }
     case "c": {
       if (typeof v === "string" || v instanceof SpannedString) {

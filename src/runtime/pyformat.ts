@@ -100,8 +100,20 @@ function generalBody(ax: number, prec: number, alt: boolean, upper: boolean, dot
   return body;
 }
 
-/** The digits of a non-negative float (or inf / nan) for a conversion type, without sign. */
-export function floatBody(ax: number, type: string, prec: number | null, alt: boolean, dot0 = false): string {
+/** A double's exact decimal expansion has at most 767 significant digits: more precision adds only zeros. */
+const EXACT_DIGITS = 800;
+
+/**
+ * The digits of a non-negative float (or inf / nan) for a conversion type, without sign. A precision
+ * whose digits would pass limits.maxStringLength is refused before any digit is computed.
+ */
+export function floatBody(ax: number, type: string, prec: number | null, alt: boolean, dot0 = false, check?: LengthCheck): string {
+  const body = floatDigits(ax, type, prec, alt, dot0, check);
+  check?.checkStringLength(body.length);
+  return body;
+}
+
+function floatDigits(ax: number, type: string, prec: number | null, alt: boolean, dot0: boolean, check?: LengthCheck): string {
   const upper = type === "E" || type === "F" || type === "G";
   // '%' multiplies first (in double arithmetic, as CPython does), so a huge value becomes inf%
   const x = type === "%" ? ax * 100 : ax;
@@ -109,6 +121,8 @@ export function floatBody(ax: number, type: string, prec: number | null, alt: bo
   if (x !== x) return (upper ? "NAN" : "nan") + suffix;
   if (x === Infinity) return (upper ? "INF" : "inf") + suffix;
   let body: string;
+  // the digits after the point alone: the result is at least this long
+  if (prec !== null && (alt || !"gGn".includes(type))) check?.checkStringLength(prec);
   switch (type) {
     case "e":
     case "E":
@@ -124,7 +138,8 @@ export function floatBody(ax: number, type: string, prec: number | null, alt: bo
       if (alt && !body.includes(".")) body = body.includes("e") ? body.replace("e", ".e") : body + ".";
       return body;
     default:
-      return generalBody(x, prec ?? 6, alt, upper, dot0);
+      // without '#' trailing zeros are stripped: a precision past the exact expansion changes nothing
+      return generalBody(x, alt ? (prec ?? 6) : Math.min(prec ?? 6, EXACT_DIGITS), alt, upper, dot0);
   }
 }
 
@@ -287,8 +302,8 @@ function formatFloatSpec(x: number, s: Spec, check?: LengthCheck): string {
   if (t === "n") t = "g";
   let neg = isNeg(x);
   let body: string;
-  if (t === "") body = s.precision === null ? floatBody(Math.abs(x), "r", null, s.alt) : floatBody(Math.abs(x), "g", s.precision, s.alt, true);
-  else body = floatBody(Math.abs(x), t, s.precision, s.alt);
+  if (t === "") body = s.precision === null ? floatBody(Math.abs(x), "r", null, s.alt) : floatBody(Math.abs(x), "g", s.precision, s.alt, true, check);
+  else body = floatBody(Math.abs(x), t, s.precision, s.alt, false, check);
   // 'z' (3.11): a negative zero after rounding prints unsigned
   if (s.z && neg && !/[1-9]/.test(body.replace(/e.*$/i, ""))) neg = false;
   const m = /^(\d*)(.*)$/s.exec(body) as RegExpExecArray;
@@ -385,7 +400,10 @@ function vformat(template: string, args: readonly Value[], kwargs: (key: string)
       j++;
     }
     if (j >= n) throw runtimeError("type", i + 1 === n ? "Single '{' encountered in format string" : "expected '}' before end of string");
-    out += replaceField(template.slice(i + 1, j), args, kwargs, access, st, depth, check);
+    const field = replaceField(template.slice(i + 1, j), args, kwargs, access, st, depth, check);
+    // each field is within the limit; together they may not be
+    check?.checkStringLength(out.length + field.length);
+    out += field;
     i = j + 1;
   }
   return out;

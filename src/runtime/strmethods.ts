@@ -273,14 +273,15 @@ export function join(a: Value[], ctx: Ctx): string {
   } catch {
     throw runtimeError("type", "can only join an iterable");
   }
+  let total = Math.max(0, items.length - 1) * sep.length;
   const parts = items.map((x, i) => {
     const s = text(x);
     if (s === null) throw runtimeError("type", `sequence item ${i}: expected str instance, ${typeNameOf(x)} found`);
+    total += s.length;
     return s;
   });
-  const out = parts.join(sep);
-  check(ctx)?.checkStringLength(out.length);
-  return out;
+  check(ctx)?.checkStringLength(total);
+  return parts.join(sep);
 }
 
 /** str.partition / rpartition. */

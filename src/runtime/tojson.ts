@@ -2,6 +2,7 @@
 // sort_keys=False), not jinja2's HTML-escaping one. Floats print as Python's repr, keys keep their order.
 import { runtimeError } from "../errors.ts";
 import { pyCompare } from "./ops.ts";
+import type { LengthCheck } from "./pyformat.ts";
 import { floatRepr, intStr } from "./pystr.ts";
 import { DictView, typeNameOf } from "./sequences.ts";
 import { Float, SpannedString, Tuple, dictEntries, isPlainDict, truthy, type Value } from "./value.ts";
@@ -11,6 +12,8 @@ export interface JsonOptions {
   ensureAscii?: Value;
   separators?: Value;
   sortKeys?: Value;
+  /** Refuses strings over limits.maxStringLength: the indent string and each indented container. */
+  check?: LengthCheck;
 }
 
 const MAX_DEPTH = 900;
@@ -59,12 +62,16 @@ function jsonKey(k: Value): string {
   throw runtimeError("type", `keys must be str, int, float, bool or None, not ${typeNameOf(k)}`);
 }
 
-function indentString(indent: Value): string | null {
+function indentString(indent: Value, check: LengthCheck | undefined): string | null {
   if (indent === null || indent === undefined) return null;
   if (typeof indent === "string") return indent;
   if (indent instanceof SpannedString) return indent.text;
   if (typeof indent === "boolean") return indent ? " " : "";
-  if (typeof indent === "number" && Number.isInteger(indent)) return " ".repeat(Math.max(0, indent));
+  if (typeof indent === "number" && Number.isInteger(indent)) {
+    // json.dumps builds `' ' * indent`: held to the limit like any repetition
+    check?.checkStringLength(indent);
+    return " ".repeat(Math.max(0, indent));
+  }
   // json: `' ' * indent` for any other type
   throw runtimeError("type", `can't multiply sequence by non-int of type '${typeNameOf(indent)}'`);
 }
@@ -102,7 +109,8 @@ function scalar(x: Value, ascii: boolean): string | null {
 
 /** transformers' tojson filter: json.dumps(v, ensure_ascii=False, indent=indent, …). */
 export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}): string {
-  const ind = indentString(indent);
+  const check = options.check;
+  const ind = indentString(indent, check);
   const [itemSep, keySep] = separatorPair(options.separators ?? null, ind);
   const ascii = options.ensureAscii !== undefined && truthy(options.ensureAscii);
   const sortKeys = options.sortKeys !== undefined && truthy(options.sortKeys);
@@ -122,7 +130,7 @@ export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}
       if (items.length === 0) return "[]";
       enter(x);
       const [open, sep, close] = layout(level);
-      const out = open + items.map((i) => encode(i, level + 1)).join(sep) + close;
+      const out = joined(open, items.map((i) => encode(i, level + 1)), sep, close);
       active.delete(x);
       return "[" + out + "]";
     }
@@ -132,15 +140,26 @@ export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}
       enter(x);
       if (sortKeys) entries = [...entries].sort((a, b) => pyCompare(a[0], b[0]));
       const [open, sep, close] = layout(level);
-      const out = open + entries.map(([k, val]) => jsonString(jsonKey(k), ascii) + keySep + encode(val, level + 1)).join(sep) + close;
+      const out = joined(open, entries.map(([k, val]) => jsonString(jsonKey(k), ascii) + keySep + encode(val, level + 1)), sep, close);
       active.delete(x);
       return "{" + out + "}";
     }
     return notSerializable(x);
   };
 
+  /** open + parts joined by sep + close, the length checked first (indentation grows with the depth) */
+  const joined = (open: string, parts: string[], sep: string, close: string): string => {
+    if (check !== undefined) {
+      let n = open.length + (parts.length - 1) * sep.length + close.length + 2;
+      for (const p of parts) n += p.length;
+      check.checkStringLength(n);
+    }
+    return open + parts.join(sep) + close;
+  };
+
   const layout = (level: number): [string, string, string] => {
     if (ind === null) return ["", itemSep, ""];
+    check?.checkStringLength((level + 1) * ind.length);
     const inner = "\n" + ind.repeat(level + 1);
     return [inner, itemSep + inner, "\n" + ind.repeat(level)];
   };

@@ -51,7 +51,23 @@ const expr: fc.Arbitrary<string> = fc.letrec((tie) => ({
     tie("e").map((a) => `(not ${a})`),
   ),
 })).e;
+// loop controls: bare, or behind a condition on the item or the loop; filters on the loop variable
+const control = fc.constantFrom("{% break %}", "{% continue %}");
+const guard = fc.constantFrom("loop.first", "loop.last", "loop.index > 1", "loop.index0 % 2", "x", "not x", "x is string", "x is number");
+const loopFilter = fc.constantFrom("", "", " if x", " if not x", " if x is number", " if x != 1", " if x is sequence");
+// a tree to recurse on: loop(x) descends into lists
+const TREE = "[[1, [2, []]], [], 3, [[]]]";
 const stmt: fc.Arbitrary<string> = fc.letrec((tie) => ({
+  // the body of a loop (or the else block of a loop inside one): statements and loop controls
+  b: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    tie("s"),
+    control,
+    fc.tuple(guard, control).map(([g, c]) => `{% if ${g} %}${c}{% endif %}`),
+    fc.tuple(tie("b"), tie("b")).map(([a, c]) => String(a) + String(c)),
+    // an inner loop: a control in its else block acts on the enclosing loop
+    fc.tuple(name, loopFilter, tie("b"), tie("b")).map(([it, fl, body, orelse]) => `{% for x in ${it}${fl} %}${body}{% else %}${orelse}{% endfor %}`),
+  ),
   s: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.constantFrom("text ", "\n", "  ", "é😀", "a\n  "),
@@ -61,6 +77,12 @@ const stmt: fc.Arbitrary<string> = fc.letrec((tie) => ({
     fc.tuple(expr, tie("s")).map(([c, a]) => `{%- if ${c} -%}\n  ${a}\n{%- endif %}`),
     fc.tuple(expr, tie("s")).map(([it, b]) => `{% for x in ${it} %}{{ loop.index }}{{ x }}${b}{% else %}E{% endfor %}`),
     fc.tuple(expr, tie("s")).map(([it, b]) => `{% for x in ${it} %}{% if loop.first %}{% continue %}{% endif %}${b}{% if loop.index > 2 %}{% break %}{% endif %}{% endfor %}`),
+    // for/else with loop controls and filters: the else block runs when no iteration finished its body
+    fc.tuple(expr, loopFilter, tie("b"), tie("s")).map(([it, fl, body, orelse]) => `{% for x in ${it}${fl} %}${body}{% else %}E${orelse}{% endfor %}`),
+    // recursive: the else block runs in every call of loop(...) whose iterations all broke off
+    fc.tuple(fc.constantFrom(TREE, "l", "s"), loopFilter, tie("b"), tie("s")).map(
+      ([it, fl, body, orelse]) => `{% for x in ${it}${fl} recursive %}${body}{% if x is sequence and x is not string %}({{ loop(x) }}){% endif %}{% else %}E${orelse}{% endfor %}`,
+    ),
     fc.tuple(expr, tie("s")).map(([v, b]) => `{% set s = ${v} %}${b}`),
     tie("s").map((b) => `{% set s %}${b}{% endset %}[{{ s }}]`),
     tie("s").map((b) => `{% macro m(x, y=2) %}${b}{{ x }}{{ y }}{% endmacro %}{{ m(1) }}{{ m('a', y=[3]) }}`),

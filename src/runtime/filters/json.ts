@@ -17,7 +17,7 @@ export const TOJSON: Filter = builtin("tojson", "x, ensure_ascii=False, indent=N
     const hit = (cache as WeakMap<object, string>).get(x);
     if (hit !== undefined) return hit;
   }
-  const json = toJson(x, a[2], { ensureAscii: a[1], separators: a[3], sortKeys: a[4] });
+  const json = toJson(x, a[2], { ensureAscii: a[1], separators: a[3], sortKeys: a[4], check: state });
   if (plainCall) (cache as WeakMap<object, string>).set(x as object, json);
   return json;
 });

@@ -95,7 +95,19 @@ function sum(iterable: Value, attribute: Value, start: Value, ctx: RenderState):
   if (attribute !== null) items = items.map(attrGetter(ctx, attribute));
   if (isString(start)) throw runtimeError("type", "sum() can't sum strings [use ''.join(seq) instead]");
   let acc: Value = start;
-  for (const item of items) acc = binaryOp("+", acc, item, ctx);
+  let i = 0;
+  // lists summed onto a list: Python copies the growing list at every step; one list gives the same result
+  // in linear time, each step held to the limit as `+` is
+  if (Array.isArray(start) && !(start instanceof DictView) && items.length > 0) {
+    const out: Value[] = [...start];
+    for (; i < items.length && Array.isArray(items[i]) && !(items[i] instanceof DictView); i++) {
+      const item = items[i] as readonly Value[];
+      ctx.checkStringLength(out.length + item.length);
+      for (let j = 0; j < item.length; j++) out.push(item[j]);
+    }
+    acc = out;
+  }
+  for (; i < items.length; i++) acc = binaryOp("+", acc, items[i], ctx);
   return acc;
 }
 

@@ -60,22 +60,29 @@ export function splitWhitespace(s: string): string[] {
   return out;
 }
 
-/** Python str.replace(old, new, count); an empty `old` inserts between code points. */
-export function pyReplace(s: string, old: string, rep: string, count: number): string {
+/** Python str.replace(old, new, count); an empty `old` inserts between code points. The result's length
+ *  is checked before it is built. */
+function pyReplace(s: string, old: string, rep: string, count: number, ctx: RenderState): string {
   if (count === 0) return s;
   if (old === "") {
     const cps = cpChars(s);
     const n = count < 0 ? cps.length + 1 : Math.min(count, cps.length + 1);
+    ctx.checkStringLength(s.length + n * rep.length);
     let out = "";
     for (let i = 0; i < cps.length; i++) out += (i < n ? rep : "") + cps[i];
     return out + (n > cps.length ? rep : "");
   }
-  if (count < 0) return s.split(old).join(rep);
+  if (count < 0) {
+    const parts = s.split(old);
+    ctx.checkStringLength(s.length + (parts.length - 1) * (rep.length - old.length));
+    return parts.join(rep);
+  }
   let out = "";
   let from = 0;
   for (let done = 0; done < count; done++) {
     const at = s.indexOf(old, from);
     if (at === -1) break;
+    ctx.checkStringLength(out.length + (at - from) + rep.length + (s.length - at - old.length));
     out += s.slice(from, at) + rep;
     from = at + old.length;
   }
@@ -125,8 +132,11 @@ function center(s: string, width: number, ctx: RenderState): string {
 function indent(s: Value, width: Value, first: Value, blank: Value, ctx: RenderState): string {
   let indention: string;
   if (isString(width)) indention = strValue(width);
-  else if (typeof width === "number" && Number.isInteger(width)) indention = " ".repeat(Math.max(0, width));
-  else if (typeof width === "boolean") indention = width ? " " : "";
+  else if (typeof width === "number" && Number.isInteger(width)) {
+    // jinja2 builds `" " * width` first, whatever the text: held to the limit like any repetition
+    ctx.checkStringLength(width);
+    indention = " ".repeat(Math.max(0, width));
+  } else if (typeof width === "boolean") indention = width ? " " : "";
   else if (width instanceof Undefined) throw undefinedError(width);
   else throw runtimeError("type", `can't multiply sequence by non-int of type '${typeNameOf(width)}'`);
   if (s instanceof Undefined) throw undefinedError(s);
@@ -134,6 +144,10 @@ function indent(s: Value, width: Value, first: Value, blank: Value, ctx: RenderS
   if (text === undefined) throw runtimeError("type", `unsupported operand type(s) for +=: '${typeNameOf(s)}' and 'str'`);
   // jinja2: `s += newline` before splitlines, so every line break (\r\n, \x85 …) becomes "\n"
   const lines = splitLines(text + "\n");
+  // the result's length before building it: every line, a newline between lines, and each indentation
+  let total = lines.length - 1 + (truthy(first) ? indention.length : 0);
+  for (let i = 0; i < lines.length; i++) total += lines[i].length + (i > 0 && (lines[i] !== "" || truthy(blank)) ? indention.length : 0);
+  ctx.checkStringLength(total);
   let rv: string;
   if (truthy(blank)) rv = lines.join("\n" + indention);
   else {
@@ -141,7 +155,6 @@ function indent(s: Value, width: Value, first: Value, blank: Value, ctx: RenderS
     if (lines.length > 1) rv += "\n" + lines.slice(1).map((l) => (l ? indention + l : l)).join("\n");
   }
   if (truthy(first)) rv = indention + rv;
-  ctx.checkStringLength(rv.length);
   return rv;
 }
 
@@ -187,9 +200,7 @@ function trim(value: Value, chars: Value): string {
 
 function replace(s: Value, old: Value, rep: Value, count: Value, ctx: RenderState): string {
   const n = count === null ? -1 : indexArg(count);
-  const out = pyReplace(softStr(s), softStr(old), softStr(rep), n);
-  ctx.checkStringLength(out.length);
-  return out;
+  return pyReplace(softStr(s), softStr(old), softStr(rep), n, ctx);
 }
 
 /** The string filters, keyed by jinja2 name. */

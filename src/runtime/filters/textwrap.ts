@@ -4,8 +4,9 @@ import { runtimeError } from "../../errors.ts";
 import { isPySpace } from "../pychars.ts";
 import { pyRepr } from "../pystr.ts";
 import { typeNameOf } from "../sequences.ts";
-import { cpChars } from "../strings.ts";
+import { cpChars, cpLength } from "../strings.ts";
 import { Undefined, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
+import type { RenderState } from "../state.ts";
 import { passFilter, type Filter } from "./common.ts";
 import { splitLines } from "./strings.ts";
 
@@ -32,44 +33,85 @@ function isBlank(chunk: string): boolean {
 }
 
 function len(s: string): number {
-  return cpChars(s).length;
+  return cpLength(s);
+}
+
+/** The UTF-16 offset after the first n code points of s (s.length when it has fewer). */
+function cpOffset(s: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < s.length; k++) {
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return i;
+}
+
+/**
+ * The chunks still to place, last one next, with their lengths in code points kept beside them: a long
+ * word is cut a line at a time, and measuring the rest again at every cut would be quadratic.
+ */
+class Chunks {
+  readonly text: string[];
+  readonly lens: number[];
+  constructor(text: string[]) {
+    this.text = text;
+    this.lens = text.map(len);
+  }
+  get size(): number {
+    return this.text.length;
+  }
+  lastLen(): number {
+    return this.lens[this.lens.length - 1];
+  }
+  last(): string {
+    return this.text[this.text.length - 1];
+  }
+  pop(): string {
+    this.lens.pop();
+    return this.text.pop() as string;
+  }
 }
 
 /** TextWrapper._handle_long_word: breaks the chunk at the space left (or after a hyphen before it). */
-function handleLongWord(chunks: string[], line: string[], curLen: number, width: number, breakLong: boolean, breakHyphens: boolean): void {
+function handleLongWord(chunks: Chunks, line: string[], curLen: number, width: number, breakLong: boolean, breakHyphens: boolean): void {
   const spaceLeft = width < 1 ? 1 : width - curLen;
   if (breakLong) {
     let end = spaceLeft;
-    const chunk = cpChars(chunks[chunks.length - 1]);
-    if (breakHyphens && chunk.length > spaceLeft) {
-      const hyphen = chunk.slice(0, Math.max(0, spaceLeft)).lastIndexOf("-");
-      if (hyphen > 0 && chunk.slice(0, hyphen).some((c) => c !== "-")) end = hyphen + 1;
+    const chunk = chunks.last();
+    const chunkLen = chunks.lastLen();
+    if (breakHyphens && chunkLen > spaceLeft) {
+      const head = cpChars(chunk.slice(0, cpOffset(chunk, Math.max(0, spaceLeft))));
+      const hyphen = head.lastIndexOf("-");
+      if (hyphen > 0 && head.slice(0, hyphen).some((c) => c !== "-")) end = hyphen + 1;
     }
-    line.push(chunk.slice(0, end).join(""));
-    chunks[chunks.length - 1] = chunk.slice(end).join("");
+    const at = cpOffset(chunk, Math.max(0, end));
+    line.push(chunk.slice(0, at));
+    const i = chunks.size - 1;
+    chunks.text[i] = chunk.slice(at);
+    chunks.lens[i] = Math.max(0, chunkLen - Math.max(0, end));
   } else if (line.length === 0) {
-    line.push(chunks.pop() as string);
+    line.push(chunks.pop());
   }
 }
 
 /** textwrap.wrap(text, width, break_long_words, break_on_hyphens) with jinja2's fixed options. */
 export function wrap(text: string, width: number, breakLong: boolean, breakHyphens: boolean, widthRepr = String(width)): string[] {
-  const chunks = text.split(breakHyphens ? WORDSEP_RE : WORDSEP_SIMPLE_RE).filter((c) => c);
+  const parts = text.split(breakHyphens ? WORDSEP_RE : WORDSEP_SIMPLE_RE).filter((c) => c);
   if (width <= 0) throw runtimeError("arguments", `invalid width ${widthRepr} (must be > 0)`);
   const lines: string[] = [];
-  chunks.reverse();
-  while (chunks.length > 0) {
+  const chunks = new Chunks(parts.reverse());
+  while (chunks.size > 0) {
     const line: string[] = [];
     let curLen = 0;
     // drop_whitespace: leading whitespace of every line but the first goes
-    if (isBlank(chunks[chunks.length - 1]) && lines.length > 0) chunks.pop();
-    while (chunks.length > 0) {
-      const l = len(chunks[chunks.length - 1]);
+    if (lines.length > 0 && isBlank(chunks.last())) chunks.pop();
+    while (chunks.size > 0) {
+      const l = chunks.lastLen();
       if (curLen + l > width) break;
-      line.push(chunks.pop() as string);
+      line.push(chunks.pop());
       curLen += l;
     }
-    if (chunks.length > 0 && len(chunks[chunks.length - 1]) > width) {
+    if (chunks.size > 0 && chunks.lastLen() > width) {
       handleLongWord(chunks, line, curLen, width, breakLong, breakHyphens);
       curLen = line.reduce((n, c) => n + len(c), 0);
     }
@@ -82,7 +124,7 @@ export function wrap(text: string, width: number, breakLong: boolean, breakHyphe
   return lines;
 }
 
-function wordwrap(s: Value, width: Value, breakLong: Value, wrapstring: Value, breakHyphens: Value): string {
+function wordwrap(s: Value, width: Value, breakLong: Value, wrapstring: Value, breakHyphens: Value, ctx: RenderState): string {
   if (s instanceof Undefined) throw undefinedError(s);
   if (!isString(s)) throw runtimeError("type", `'${typeNameOf(s)}' object has no attribute 'splitlines'`);
   if (typeof width !== "number" && typeof width !== "boolean") {
@@ -92,12 +134,18 @@ function wordwrap(s: Value, width: Value, breakLong: Value, wrapstring: Value, b
   if (wrapstring !== null && !isString(wrapstring)) throw runtimeError("type", `'${typeNameOf(wrapstring)}' object has no attribute 'join'`);
   // Environment.newline_sequence is "\n"
   const sep = wrapstring === null ? "\n" : strValue(wrapstring);
-  return splitLines(strValue(s))
-    .map((line) => wrap(line, w, truthy(breakLong), truthy(breakHyphens), pyRepr(width)).join(sep))
-    .join(sep);
+  const paras = splitLines(strValue(s)).map((para) => wrap(para, w, truthy(breakLong), truthy(breakHyphens), pyRepr(width)));
+  // the wrapped lines joined by the wrapstring within and between paragraphs: its length first
+  let total = Math.max(0, paras.length - 1) * sep.length;
+  for (const lines of paras) {
+    total += Math.max(0, lines.length - 1) * sep.length;
+    for (const line of lines) total += line.length;
+  }
+  ctx.checkStringLength(total);
+  return paras.map((lines) => lines.join(sep)).join(sep);
 }
 
 /** The wordwrap filter. */
-export const WORDWRAP: Filter = passFilter("do_wordwrap", "s, width=79, break_long_words=True, wrapstring=None, break_on_hyphens=True", (a) =>
-  wordwrap(a[0], a[1], a[2], a[3], a[4]),
+export const WORDWRAP: Filter = passFilter("do_wordwrap", "s, width=79, break_long_words=True, wrapstring=None, break_on_hyphens=True", (a, ctx) =>
+  wordwrap(a[0], a[1], a[2], a[3], a[4], ctx),
 );
