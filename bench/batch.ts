@@ -82,7 +82,7 @@ const { values: opts } = parseArgs({
 const repeat = Number(opts.repeat);
 if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${opts.repeat}`);
 const cores = availableParallelism();
-const defaultWorkers = Math.max(1, cores - 1); // src/cli/batch.ts: one per core but one
+const defaultWorkers = cores; // src/cli/batch.ts: one worker per core
 const cliArgs =
   opts.cli === "dist" ? [join(root, "dist/cli/main.js")] : opts.cli === "src" ? ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", join(root, "src/cli/main.ts")] : null;
 if (cliArgs === null) throw new Error(`--cli must be src or dist, got ${opts.cli}`);
