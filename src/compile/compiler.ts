@@ -24,7 +24,7 @@ export function compileTemplate(
   // jinja2 binds `self` in the root frame, unless the template binds the name before it reads it
   const selfRef = readsSelfFirst(tree.body);
   if (selfRef) boundNames.add("self");
-  const body = compileFrameBody(tree.body, { source, options, filters: tables.filters, tests: tables.tests, soft: false, boundNames });
+  const body = compileFrameBody(tree.body, { source, options, filters: tables.filters, tests: tables.tests, soft: false, boundNames, known: new Set() });
   return (state, context, globals) => {
     try {
       const scope = new Scope(null);

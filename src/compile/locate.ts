@@ -20,6 +20,9 @@ export interface CompileContext {
   /** Every name the template binds anywhere (set, for, with, macro, parameters, loop …); any other name
    *  can only come from the context or the globals, so its lookup skips the scopes. */
   readonly boundNames: ReadonlySet<string>;
+  /** Names the enclosing frames reference (jinja2's refs of the frame and its parents): a name a nested
+   *  frame stores before reading starts as their value instead of Undefined (locals.ts). */
+  readonly known: ReadonlySet<string>;
 }
 
 /** Converts any thrown value into a TemplateError located at loc (if it has no position yet). */

@@ -2,16 +2,17 @@
 // signal (NEXT, BREAK, CONTINUE), so loop controls need no exceptions.
 import type * as ast from "../syntax/ast.ts";
 import { TemplateError, runtimeError } from "../errors.ts";
-import { LoopObject } from "../runtime/loop.ts";
+import { PyIterator } from "../runtime/iterators.ts";
+import { LoopItems, LoopObject } from "../runtime/loop.ts";
 import type { MessageTracker } from "../runtime/messages.ts";
 import { bindMacroArgs, type MacroSignature } from "../runtime/macro.ts";
 import { pyStr } from "../runtime/pystr.ts";
 import { iterate } from "../runtime/sequences.ts";
 import { ITERATION, LOOP_END } from "../spans/regions.ts";
-import { Callable, Namespace, SpannedString, Tuple, truthy, type CallArgs, type Value } from "../runtime/value.ts";
+import { Callable, Namespace, SpannedString, Tuple, Undefined, truthy, type CallArgs, type Value } from "../runtime/value.ts";
 import { compileArgs, compileExpr, compileFilter, compileOutputExpr, plain, type Eval } from "./expressions.ts";
 import { at, located, toTemplateError, type CompileContext } from "./locate.ts";
-import { localsInit } from "./locals.ts";
+import { frameNames, knownInside, localsInit, targetNames, type FrameNames } from "./locals.ts";
 import { Scope, childFrame, resolve, type Frame } from "./scope.ts";
 
 export const NEXT = 0;
@@ -36,15 +37,21 @@ export function compileBody(body: readonly ast.Stmt[], cx: CompileContext): Exec
 }
 
 /** The body of a frame of its own (set/filter block, region, for-else, template): its stored-first names
- *  start as Undefined. The frame passed in must have a fresh scope. */
-export function compileFrameBody(body: readonly ast.Stmt[], cx: CompileContext): Exec {
-  const exec = compileBody(body, cx);
-  const init = localsInit(body);
+ *  start as locals.ts says. The frame passed in must have a fresh scope. */
+export function compileFrameBody(body: readonly ast.Stmt[], cx: CompileContext, names: FrameNames = frameNames({ body })): Exec {
+  const [icx, init] = enterFrame(names, cx);
+  const exec = compileBody(body, icx);
   if (init === null) return exec;
   return (f) => {
-    init(f.scope);
+    init(f);
     return exec(f);
   };
+}
+
+/** A nested frame: the context its code compiles in (its names known) and its scope's initializer. */
+function enterFrame(names: FrameNames, cx: CompileContext): [CompileContext, ((f: Frame) => void) | null] {
+  const icx = inner(cx);
+  return [{ ...icx, known: knownInside(cx.known, names) }, localsInit(names, cx.known)];
 }
 
 function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
@@ -89,24 +96,30 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
       };
     }
     case "SetBlock": {
-      const body = compileFrameBody(node.body, inner(cx));
+      const names = frameNames({ body: node.body });
+      const body = compileFrameBody(node.body, cx, names);
       const assign = compileAssign(node.target, cx);
-      const filter = node.filter ? compileFilterChain(node.filter, cx) : null;
+      // jinja2 applies the filter in the block's frame, after the body: it sees the body's assignments
+      const filter = node.filter ? compileFilterChain(node.filter, enterFrame(names, cx)[0]) : null;
       return at(cx, node.loc, (f: Frame): Signal => {
-        const [captured, sig] = captureWithSignal(f, childFrame(f), body);
+        const blockFrame = childFrame(f);
+        const [captured, sig] = captureWithSignal(f, blockFrame, body);
         // a loop control inside the block leaves it at once, as the inlined Python code does
         if (sig !== NEXT) return sig;
-        assign(f, filter ? filter(f, captured) : captured);
+        assign(f, filter ? filter(blockFrame, captured) : captured);
         return NEXT;
       });
     }
     case "FilterBlock": {
-      const body = compileFrameBody(node.body, inner(cx));
-      const filter = compileFilterChain(node.filter, cx);
+      const names = frameNames({ body: node.body }, { exprs: [node.filter] });
+      const body = compileFrameBody(node.body, cx, names);
+      // as for set blocks, the filter runs in the block's frame after the body
+      const filter = compileFilterChain(node.filter, enterFrame(names, cx)[0]);
       return at(cx, node.loc, (f: Frame): Signal => {
-        const [captured, sig] = captureWithSignal(f, childFrame(f), body);
+        const blockFrame = childFrame(f);
+        const [captured, sig] = captureWithSignal(f, blockFrame, body);
         if (sig !== NEXT) return sig;
-        emit(f, filter(f, captured));
+        emit(f, filter(blockFrame, captured));
         return NEXT;
       });
     }
@@ -132,12 +145,12 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
     case "With": {
       const values = node.values.map((v) => compileExpr(v, cx));
       const targets = node.targets.map((t) => compileAssign(t, cx));
-      const body = compileBody(node.body, inner(cx));
-      const init = localsInit(node.body);
+      const [icx, init] = enterFrame(frameNames({ targets: node.targets }, { body: node.body }), cx);
+      const body = compileBody(node.body, icx);
       return (f) => {
         const vals = values.map((v) => v(f));
         const inner = childFrame(f);
-        init?.(inner.scope);
+        init?.(inner);
         for (let i = 0; i < targets.length; i++) targets[i](inner, vals[i]);
         return body(inner);
       };
@@ -147,7 +160,7 @@ function compileStmt(node: ast.Stmt, cx: CompileContext): Exec {
     case "Continue":
       return () => CONTINUE;
     case "Region": {
-      const body = compileFrameBody(node.body, inner(cx));
+      const body = compileFrameBody(node.body, cx);
       const label = node.label;
       return (f) => {
         // transformers renders the body as a call block: `{% set %}` inside it stays local
@@ -240,9 +253,9 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
   const iter = compileExpr(node.iter, cx);
   const assign = compileAssign(node.target, cx);
   const filter = node.filter ? compileExpr(node.filter, inner(cx)) : null;
-  const body = compileBody(node.body, inner(cx));
-  const init = localsInit(node.body);
-  const orelse = compileFrameBody(node.orelse, inner(cx));
+  const [bodyCx, init] = enterFrame(frameNames({ params: targetNames(node.target) }, { body: node.body }), cx);
+  const body = compileBody(node.body, bodyCx);
+  const orelse = compileFrameBody(node.orelse, cx);
   const recursive = node.recursive;
   // inferred spans: an iteration is attributed to the message its item is, so the target must be one name
   const trackable = node.target.kind === "NameTarget";
@@ -256,7 +269,10 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
    */
   const run = (f: Frame, iterable: Value, depth0: number): [Signal, number] => {
     const state = f.state;
-    const all = iterate(plain(f, iterable));
+    const source = plain(f, iterable);
+    // a generator is read lazily: only as far as the loop gets (message views are never generators)
+    if (source instanceof PyIterator) return runItems(f, lazyItems(f, source), depth0);
+    const all = iterate(source);
     // inferred spans: the message index of each item when the iterable is a message view
     const tracker = state.messages;
     const view = tracker !== null && trackable ? tracker.viewOf(iterable) : undefined;
@@ -279,19 +295,37 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
       }
       if (indices !== undefined) indices = kept;
     }
+    return runItems(f, new LoopItems(items), depth0, indices);
+  };
+
+  /** jinja2 compiles `for x in it if cond` to a generator over `it`: filtered items are pulled lazily. */
+  const lazyItems = (f: Frame, source: PyIterator): LoopItems => {
+    if (filter === null) return new LoopItems([], source);
+    return new LoopItems([], (function* () {
+      for (const item of source) {
+        const probe = childFrame(f);
+        assign(probe, item);
+        if (truthy(filter(probe))) yield item;
+      }
+    })());
+  };
+
+  const runItems = (f: Frame, items: LoopItems, depth0: number, indices?: number[]): [Signal, number] => {
+    const state = f.state;
+    const tracker = state.messages;
     const exec = indices !== undefined ? (tracker as MessageTracker).startLoop(loopLoc) : -1;
     const only = tracker !== null ? tracker.only : null;
     const out = state.out;
     const loop = new LoopObject(items, depth0, recursive ? (it: Value) => recurse(f, it, depth0 + 1) : null);
     let finished = false;
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0; items.has(i); i++) {
       state.countIteration();
       loop.index0 = i;
       const scope = new Scope(f.scope);
-      init?.(scope);
-      scope.set("loop", loop);
       const inner = childFrame(f, scope);
-      assign(inner, items[i]);
+      init?.(inner);
+      scope.set("loop", loop);
+      assign(inner, items.at(i));
       let sig: Signal;
       if (indices === undefined || (only !== null && indices[i] !== only)) sig = body(inner);
       else {
@@ -351,10 +385,10 @@ function mentions(node: unknown, name: string): boolean {
 
 /** A macro (or a call block's caller): returns a factory that closes over the defining frame. */
 function compileMacro(name: string, params: readonly ast.Param[], bodyNodes: readonly ast.Stmt[], cx: CompileContext, loc: ast.Macro["loc"]): (def: Frame) => Callable {
-  const body = compileBody(bodyNodes, inner(cx));
-  const init = localsInit(bodyNodes);
   const names = params.map((p) => p.name);
-  const defaults = params.map((p) => (p.default ? compileExpr(p.default, inner(cx)) : null));
+  const [icx, init] = enterFrame(frameNames({ params: names }, { exprs: params.map((p) => p.default) }, { body: bodyNodes }), cx);
+  const body = compileBody(bodyNodes, icx);
+  const defaults = params.map((p) => (p.default ? compileExpr(p.default, icx) : null));
   const sig: MacroSignature = {
     name,
     params: names,
@@ -377,16 +411,19 @@ function compileMacro(name: string, params: readonly ast.Param[], bodyNodes: rea
         const state = def.state;
         const bound = bindMacroArgs(sig, args);
         const scope = new Scope(def.scope);
-        init?.(scope);
         const inner = childFrame(def, scope);
-        for (let i = 0; i < names.length; i++) {
-          const d = defaults[i];
-          const given = bound.slots[i];
-          scope.set(names[i], given !== null ? given : d !== null ? d(inner) : null);
-        }
+        init?.(inner);
+        // jinja2 binds every argument before it evaluates the defaults, in order: a default reads the
+        // parameters after it as passed, or Undefined
+        const slots = bound.slots;
+        for (let i = 0; i < names.length; i++) scope.set(names[i], slots[i] ?? new Undefined(names[i]));
         if (sig.catchVarargs) scope.set("varargs", new Tuple(bound.varargs));
         if (sig.catchKwargs) scope.set("kwargs", bound.kwargs);
         if (sig.usesCaller) scope.set("caller", bound.caller ?? resolve(def, "caller"));
+        for (let i = 0; i < names.length; i++) {
+          const d = defaults[i];
+          if (slots[i] === null) scope.set(names[i], d !== null ? d(inner) : null);
+        }
         state.enter();
         try {
           return capture(def, inner, body);

@@ -4,17 +4,55 @@ import { runtimeError } from "../errors.ts";
 import { pyEquals } from "./ops.ts";
 import { Callable, PyObject, Undefined, type CallArgs, type Value } from "./value.ts";
 
+/**
+ * The items of a for loop, read only as far as the loop needs them. Over a generator this is Python's
+ * LoopContext: `last` / `nextitem` peek one item ahead, `length` / `revindex` list the rest, and what the
+ * loop never read (after a `break`) stays in the generator.
+ */
+export class LoopItems {
+  private readonly buf: Value[];
+  private source: Iterator<Value> | null;
+
+  /** `items` read in place (not copied), or `source` pulled on demand. */
+  constructor(items: readonly Value[], source: Iterator<Value> | null = null) {
+    // pushed to only when there is a source, which starts from a fresh array
+    this.buf = items as Value[];
+    this.source = source;
+  }
+
+  /** Whether there is an item at index i, reading up to it. */
+  has(i: number): boolean {
+    while (i >= this.buf.length && this.source !== null) {
+      const r = this.source.next();
+      if (r.done === true) this.source = null;
+      else this.buf.push(r.value);
+    }
+    return i < this.buf.length;
+  }
+
+  /** The item at i (read by `has`). */
+  at(i: number): Value {
+    return this.buf[i];
+  }
+
+  /** How many items there are, reading all of them. */
+  get length(): number {
+    while (this.source !== null) this.has(this.buf.length);
+    return this.buf.length;
+  }
+}
+
 export class LoopObject extends PyObject {
-  private readonly items: readonly Value[];
+  private readonly items: LoopItems;
   index0 = 0;
   readonly depth0: number;
   private lastChanged: Value[] | undefined;
   /** For recursive loops: renders the loop body over a new iterable at depth + 1. */
   private readonly recurse: ((iter: Value) => Value) | null;
 
-  constructor(items: readonly Value[], depth0: number, recurse: ((iter: Value) => Value) | null) {
+  constructor(items: LoopItems | readonly Value[], depth0: number, recurse: ((iter: Value) => Value) | null) {
     super();
-    this.items = items;
+    this.items = items instanceof LoopItems ? items : new LoopItems(items);
     this.depth0 = depth0;
     this.recurse = recurse;
   }
@@ -28,7 +66,7 @@ export class LoopObject extends PyObject {
   }
 
   getAttr(name: string): Value | undefined {
-    const n = this.items.length;
+    const items = this.items;
     const i = this.index0;
     switch (name) {
       case "index":
@@ -36,23 +74,23 @@ export class LoopObject extends PyObject {
       case "index0":
         return i;
       case "revindex":
-        return n - i;
+        return items.length - i;
       case "revindex0":
-        return n - i - 1;
+        return items.length - i - 1;
       case "first":
         return i === 0;
       case "last":
-        return i === n - 1;
+        return !items.has(i + 1);
       case "length":
-        return n;
+        return items.length;
       case "depth":
         return this.depth0 + 1;
       case "depth0":
         return this.depth0;
       case "previtem":
-        return i > 0 ? this.items[i - 1] : new Undefined(undefined, undefined, false, "there is no previous item");
+        return i > 0 ? items.at(i - 1) : new Undefined(undefined, undefined, false, "there is no previous item");
       case "nextitem":
-        return i + 1 < n ? this.items[i + 1] : new Undefined(undefined, undefined, false, "there is no next item");
+        return items.has(i + 1) ? items.at(i + 1) : new Undefined(undefined, undefined, false, "there is no next item");
       case "cycle":
         return new Callable("cycle", (a: CallArgs) => {
           if (a.args.length === 0) throw runtimeError("type", "no items for cycling given");

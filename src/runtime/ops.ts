@@ -2,6 +2,7 @@
 // and repetition, printf `%`, equality, ordering and `in`, each raising Python's TypeError text.
 // Ints are doubles: exact to 2^53, rounded beyond (Python's are unbounded); see COMPATIBILITY.md.
 import { runtimeError } from "../errors.ts";
+import { PyIterator } from "./iterators.ts";
 import type { LengthCheck } from "./pyformat.ts";
 import { percentFormat } from "./printf.ts";
 import { pyStr } from "./pystr.ts";
@@ -396,6 +397,11 @@ export function contains(container: Value, item: Value): boolean {
   }
   if (Array.isArray(container)) return container.some((x: Value) => pyEquals(x, item));
   if (container instanceof Tuple) return container.items.some((x) => pyEquals(x, item));
+  // a generator is consumed up to the first equal item
+  if (container instanceof PyIterator) {
+    for (const x of container) if (pyEquals(x, item)) return true;
+    return false;
+  }
   if (isDictValue(container)) return dictLookup(container, item) !== undefined;
   // Undefined has no __contains__ but iterates empty
   if (container instanceof Undefined || container === undefined) return false;

@@ -1,6 +1,7 @@
 // Python iteration, len() and slicing of template values, and DictView (what dict.items() / keys() /
 // values() return). Knows nothing of output or templates.
 import { runtimeError } from "../errors.ts";
+import { PyIterator } from "./iterators.ts";
 import { cpChars, cpLength, cpSlice, sliceItems } from "./strings.ts";
 import {
   PyObject,
@@ -54,9 +55,16 @@ export function iterate(v: Value): Value[] {
   if (v instanceof Tuple) return v.items as Value[];
   if (v instanceof SpannedString) return cpChars(v.text);
   if (v instanceof Map || isPlainDict(v)) return dictKeys(v);
+  // a generator gives what is left of it, and is exhausted afterwards
+  if (v instanceof PyIterator) return v.drain();
   // jinja2 Undefined.__iter__ yields nothing (the sandbox's unsafe Undefined too)
   if (v instanceof Undefined || v === undefined) return [];
   throw runtimeError("type", `'${typeNameOf(v)}' object is not iterable`);
+}
+
+/** Python iter(v), read lazily: a generator is consumed only as far as the caller reads. */
+export function pyIter(v: Value): Iterable<Value> {
+  return v instanceof PyIterator ? v : iterate(v);
 }
 
 /** Python list(v): a fresh list of the items `iterate` gives. */

@@ -1,6 +1,7 @@
 // jinja2's tests (`x is odd`, `x is defined` …): tests.py TESTS with jinja2's argument names, each
 // answering as the Python function does for spanja's values (bool is a number, str is a sequence …).
 import { builtin, type Builtin } from "./args.ts";
+import { PyIterator } from "./iterators.ts";
 import { binaryOp, checkHashable, compareValues, contains, pyEquals } from "./ops.ts";
 import { pyStr } from "./pystr.ts";
 import { pyIsLower, pyIsUpper } from "./pychars.ts";
@@ -43,7 +44,7 @@ function isSequence(v: Value): boolean {
 
 /** iter(value) succeeds. jinja2's LoopContext is iterable too (its __iter__ returns itself). */
 function isIterable(v: Value): boolean {
-  if (isSequence(v) || v instanceof DictView) return true;
+  if (isSequence(v) || v instanceof DictView || v instanceof PyIterator) return true;
   return v instanceof PyObject && v.typeName === "jinja2.runtime.LoopContext object";
 }
 

@@ -1,10 +1,11 @@
 // Filters that apply other filters, tests or lookups: map, select, reject, selectattr, rejectattr,
-// attr and default. jinja2's map/select family are lazy generators; spanja evaluates them eagerly.
+// attr and default. The map/select family return lazy generators, as jinja2's do.
 import { runtimeError } from "../../errors.ts";
 import { builtin, callBuiltin } from "../args.ts";
 import { pyRepr } from "../pystr.ts";
 import { getAttr } from "../sandbox.ts";
-import { iterate, typeNameOf } from "../sequences.ts";
+import { generator, type PyIterator } from "../iterators.ts";
+import { pyIter, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { Undefined, dictGet, isDict, isString, strValue, truthy, typeRepr, undefinedError, type Value } from "../value.ts";
 import { attrGetter, hashKey, passFilter, type Filter } from "./common.ts";
@@ -43,16 +44,26 @@ function prepareMap(ctx: RenderState, args: Value[], kwargs: Map<string, Value>)
   return (item) => callByName(ctx, "filter", name, item, rest, kwargs);
 }
 
-function map(value: Value, args: Value[], kwargs: Map<string, Value>, ctx: RenderState): Value[] {
-  // `if value:` guards everything, so a falsy value never reports argument errors
-  if (!truthy(value)) return [];
-  const func = prepareMap(ctx, args, kwargs);
-  return iterate(value).map(func);
+function map(value: Value, args: Value[], kwargs: Map<string, Value>, ctx: RenderState): PyIterator {
+  return generator("sync_do_map", function* () {
+    // `if value:` guards everything, so a falsy value never reports argument errors
+    if (!truthy(value)) return;
+    const func = prepareMap(ctx, args, kwargs);
+    for (const item of pyIter(value)) yield func(item);
+  });
 }
 
 /** jinja2 select_or_reject: an optional attribute lookup, then a test (or truthiness), negated for reject. */
-function selectOrReject(value: Value, args: Value[], kwargs: Map<string, Value>, ctx: RenderState, select: boolean, lookupAttr: boolean): Value[] {
-  if (!truthy(value)) return [];
+function selectOrReject(value: Value, args: Value[], kwargs: Map<string, Value>, ctx: RenderState, select: boolean, lookupAttr: boolean): PyIterator {
+  return generator("select_or_reject", function* () {
+    if (!truthy(value)) return;
+    const test = prepareSelectOrReject(args, kwargs, ctx, lookupAttr);
+    for (const item of pyIter(value)) if (test(item) === select) yield item;
+  });
+}
+
+/** jinja2 prepare_select_or_reject: the predicate, attribute lookup included. */
+function prepareSelectOrReject(args: Value[], kwargs: Map<string, Value>, ctx: RenderState, lookupAttr: boolean): (item: Value) => boolean {
   let trans = (x: Value): Value => x;
   let off = 0;
   if (lookupAttr) {
@@ -66,7 +77,7 @@ function selectOrReject(value: Value, args: Value[], kwargs: Map<string, Value>,
     const rest = args.slice(off + 1);
     test = (x) => truthy(callByName(ctx, "test", name, x, rest, kwargs));
   } else test = (x) => truthy(x);
-  return iterate(value).filter((item) => test(trans(item)) === select);
+  return (item) => test(trans(item));
 }
 
 /**

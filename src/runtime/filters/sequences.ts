@@ -1,11 +1,12 @@
 // Sequence filters: first, last, random, length, list, reverse, join, sum, min, max, unique, sort,
-// dictsort, items, batch, slice, groupby. jinja2 returns generators from several of these; spanja
-// returns lists (see COMPATIBILITY.md: truthiness, printing, reuse).
+// dictsort, items, batch, slice, groupby. unique, items, batch and slice return lazy generators and
+// reverse a reverse iterator, as in jinja2 (iterators.ts).
 import { runtimeError } from "../../errors.ts";
 import { builtin } from "../args.ts";
 import { binaryOp, compareValues } from "../ops.ts";
 import { pyStr } from "../pystr.ts";
-import { DictView, iterate, length, toList, typeNameOf } from "../sequences.ts";
+import { PyIterator, generator } from "../iterators.ts";
+import { DictView, iterate, length, pyIter, toList, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { cpChars } from "../strings.ts";
 import { NamedTuple, Tuple, Undefined, dictEntries, dictGet, isDict, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
@@ -38,6 +39,11 @@ export class GroupTuple extends NamedTuple {
 }
 
 function first(seq: Value): Value {
+  // next(iter(seq)): a generator gives up one item only
+  if (seq instanceof PyIterator) {
+    const r = seq.next();
+    return r.done === true ? hinted("No first item, sequence was empty.") : r.value;
+  }
   const items = iterate(seq);
   return items.length > 0 ? items[0] : hinted("No first item, sequence was empty.");
 }
@@ -71,10 +77,21 @@ function random(seq: Value): Value {
   return iterate(seq)[i];
 }
 
+/** Python's type of reversed(v) for the reversible values (reversedItems), by kind. */
+function reverseIteratorType(v: Value): string {
+  if (v instanceof DictView) return v.viewKind.replace("dict_", "dict_reverse").replace(/s$/, "") + "iterator";
+  if (Array.isArray(v)) return "list_reverseiterator";
+  if (isDict(v)) return "dict_reversekeyiterator";
+  // tuple and Undefined have no __reversed__: the generic `reversed` over __len__ / __getitem__
+  return "reversed";
+}
+
+/** jinja2 do_reverse: a str reversed; reversed(value); else list(value) reversed. */
 function reverse(value: Value): Value {
   if (isString(value)) return cpChars(strValue(value)).reverse().join("");
   const items = reversedItems(value);
-  if (items !== undefined) return items;
+  if (items !== undefined) return new PyIterator(reverseIteratorType(value), null, items[Symbol.iterator]());
+  if (value instanceof PyIterator) return value.drain().reverse();
   throw runtimeError("arguments", "argument must be iterable");
 }
 
@@ -129,17 +146,17 @@ function minMax(value: Value, caseSensitive: Value, attribute: Value, ctx: Rende
   return best;
 }
 
-function unique(value: Value, caseSensitive: Value, attribute: Value, ctx: RenderState): Value[] {
-  const key = attrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
-  const seen = new Set<string>();
-  const out: Value[] = [];
-  for (const item of iterate(value)) {
-    const h = hashKey(key(item));
-    if (seen.has(h)) continue;
-    seen.add(h);
-    out.push(item);
-  }
-  return out;
+function unique(value: Value, caseSensitive: Value, attribute: Value, ctx: RenderState): PyIterator {
+  return generator("sync_do_unique", function* () {
+    const key = attrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+    const seen = new Set<string>();
+    for (const item of pyIter(value)) {
+      const h = hashKey(key(item));
+      if (seen.has(h)) continue;
+      seen.add(h);
+      yield item;
+    }
+  });
 }
 
 function sort(value: Value, reverse: Value, caseSensitive: Value, attribute: Value, ctx: RenderState): Value[] {
@@ -167,20 +184,25 @@ function dictsort(value: Value, caseSensitive: Value, by: Value, reverse: Value)
   }, truthy(reverse));
 }
 
-function items(value: Value): Value[] {
-  if (value instanceof Undefined) return [];
-  if (!isDict(value)) throw runtimeError("type", "Can only get item pairs from a mapping.");
-  return dictEntries(value).map(([k, v]) => new Tuple([k, v]));
+function items(value: Value): PyIterator {
+  return generator("do_items", function* () {
+    if (value instanceof Undefined) return;
+    if (!isDict(value)) throw runtimeError("type", "Can only get item pairs from a mapping.");
+    for (const [k, v] of dictEntries(value)) yield new Tuple([k, v]);
+  });
 }
 
-function batch(value: Value, linecount: Value, fillWith: Value, ctx: RenderState): Value[] {
-  const out: Value[][] = [];
+function batch(value: Value, linecount: Value, fillWith: Value, ctx: RenderState): PyIterator {
+  return generator("do_batch", () => batches(value, linecount, fillWith, ctx));
+}
+
+function* batches(value: Value, linecount: Value, fillWith: Value, ctx: RenderState): Generator<Value, void, undefined> {
   let tmp: Value[] = [];
   const n = typeof linecount === "boolean" ? Number(linecount) : linecount;
-  for (const item of iterate(value)) {
+  for (const item of pyIter(value)) {
     // `len(tmp) == linecount`: with 0 an empty batch comes before the first item, as in jinja2
     if (typeof n === "number" && tmp.length === n) {
-      out.push(tmp);
+      yield tmp;
       tmp = [];
     }
     tmp.push(item);
@@ -194,23 +216,25 @@ function batch(value: Value, linecount: Value, fillWith: Value, ctx: RenderState
     } else if (typeof n !== "number") {
       throw runtimeError("type", `'<' not supported between instances of 'int' and '${typeNameOf(linecount)}'`);
     }
-    out.push(tmp);
+    yield tmp;
   }
-  return out;
 }
 
 function pyFloorDiv(a: number, b: number): number {
   return Math.floor(a / b);
 }
 
-function slice(value: Value, slices: Value, fillWith: Value, ctx: RenderState): Value[] {
+function slice(value: Value, slices: Value, fillWith: Value, ctx: RenderState): PyIterator {
+  return generator("sync_do_slice", () => sliceGroups(value, slices, fillWith, ctx));
+}
+
+function* sliceGroups(value: Value, slices: Value, fillWith: Value, ctx: RenderState): Generator<Value, void, undefined> {
   const seq = toList(value);
   const n = indexArg(slices);
   if (n === 0) throw runtimeError("type", "integer division or modulo by zero");
   const perSlice = pyFloorDiv(seq.length, n);
   const withExtra = seq.length - perSlice * n;
   let offset = 0;
-  const out: Value[][] = [];
   for (let k = 0; k < n; k++) {
     ctx.countIteration();
     const start = offset + k * perSlice;
@@ -218,9 +242,8 @@ function slice(value: Value, slices: Value, fillWith: Value, ctx: RenderState): 
     const end = offset + (k + 1) * perSlice;
     const tmp = seq.slice(start, end);
     if (fillWith !== null && k >= withExtra) tmp.push(fillWith);
-    out.push(tmp);
+    yield tmp;
   }
-  return out;
 }
 
 function groupby(value: Value, attribute: Value, dflt: Value, caseSensitive: Value, ctx: RenderState): GroupTuple[] {

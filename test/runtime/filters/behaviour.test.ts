@@ -7,7 +7,7 @@ import { FILTERS } from "../../../src/runtime/filters/index.ts";
 import { GroupTuple } from "../../../src/runtime/filters/sequences.ts";
 import { pyRepr, pyStr } from "../../../src/runtime/pystr.ts";
 import { Callable, Tuple, Undefined, undefinedError, type Value } from "../../../src/runtime/value.ts";
-import { applyFilter, makeState } from "./harness.ts";
+import { applyFilter, listed, makeState } from "./harness.ts";
 
 function detail(run: () => unknown): string {
   try {
@@ -43,7 +43,7 @@ describe("Undefined results carry jinja2's hints", () => {
     expect(hint(applyFilter("random", "[]"))).toBe("No random item, sequence was empty.");
   });
   it("map(attribute=) of a missing key is the lookup's Undefined", () => {
-    const out = applyFilter("map", "[{}], attribute='u'") as Value[];
+    const out = listed(applyFilter("map", "[{}], attribute='u'")) as Value[];
     expect(hint(out[0])).toBe("'dict object' has no attribute 'u'");
   });
   it("attr of a missing attribute", () => {
@@ -98,7 +98,7 @@ describe("attr", () => {
 describe("template-built dicts (Maps)", () => {
   it("dictsort, items, xmlattr, tojson and length read Maps like plain objects", () => {
     expect(pyRepr(applyFilter("dictsort", "M({'b': 1, 'a': 2})"))).toBe("[('a', 2), ('b', 1)]");
-    expect(pyRepr(applyFilter("items", "M({'b': 1})"))).toBe("[('b', 1)]");
+    expect(pyRepr(listed(applyFilter("items", "M({'b': 1})")))).toBe("[('b', 1)]");
     expect(applyFilter("xmlattr", "M({'id': 'x'})")).toBe(' id="x"');
     expect(applyFilter("tojson", "M({'b': 1, 'a': [2]})")).toBe('{"b": 1, "a": [2]}');
     expect(applyFilter("length", "M({'b': 1, 'a': 2})")).toBe(2);

@@ -10,7 +10,8 @@ import { GLOBALS } from "../../../src/runtime/globals.ts";
 import { pyRepr } from "../../../src/runtime/pystr.ts";
 import { RenderState } from "../../../src/runtime/state.ts";
 import { TESTS } from "../../../src/runtime/tests.ts";
-import type { Value } from "../../../src/runtime/value.ts";
+import { PyIterator } from "../../../src/runtime/iterators.ts";
+import { Tuple, type Value } from "../../../src/runtime/value.ts";
 import { Output } from "../../../src/spans/output.ts";
 import { pyArgs } from "./pylit.ts";
 
@@ -37,10 +38,18 @@ export function callGlobal(name: string, src: string, state: RenderState = makeS
   return state.call(g, pyArgs(src));
 }
 
+/** expect.py's deep(): generators and iterators become lists (read now, so their errors surface), at any depth. */
+export function listed(v: Value): Value {
+  if (v instanceof PyIterator) return v.drain().map(listed);
+  if (Array.isArray(v) && v.constructor === Array) return v.some((x) => x instanceof PyIterator || Array.isArray(x) || x instanceof Tuple) ? v.map(listed) : v;
+  if (v instanceof Tuple && v.constructor === Tuple) return new Tuple(v.items.map(listed));
+  return v;
+}
+
 /** Python's repr of the result, or `!Type: message` as expect.py writes errors (the type is not compared). */
 function outcome(run: () => Value): string {
   try {
-    return pyRepr(run());
+    return pyRepr(listed(run()));
   } catch (e) {
     if (e instanceof TemplateError) return `!${e.detail}`;
     throw e;
