@@ -21,20 +21,21 @@ function first(...found: (() => Found)[]): Found {
   return null;
 }
 
-function stmts(body: readonly ast.Stmt[]): Found {
-  for (const s of body) {
-    const r = stmt(s);
+/** The first finding over a list, in order. */
+function firstOf<T>(items: readonly T[], find: (item: T) => Found): Found {
+  for (const item of items) {
+    const r = find(item);
     if (r !== null) return r;
   }
   return null;
 }
 
+function stmts(body: readonly ast.Stmt[]): Found {
+  return firstOf(body, stmt);
+}
+
 function exprs(list: readonly (ast.Expr | null)[]): Found {
-  for (const e of list) {
-    const r = e === null ? null : expr(e);
-    if (r !== null) return r;
-  }
-  return null;
+  return firstOf(list, (e) => (e === null ? null : expr(e)));
 }
 
 function target(t: ast.AssignTarget): Found {
@@ -90,11 +91,7 @@ function stmt(s: ast.Stmt): Found {
 }
 
 function exprsOrTargets(ts: readonly ast.AssignTarget[]): Found {
-  for (const t of ts) {
-    const r = target(t);
-    if (r !== null) return r;
-  }
-  return null;
+  return firstOf(ts, target);
 }
 
 function args(a: ast.Args): Found {
