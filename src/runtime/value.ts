@@ -246,9 +246,6 @@ export function kindOf(v: unknown): Kind {
   }
 }
 
-export function isUndefined(v: unknown): v is Undefined {
-  return v instanceof Undefined || v === undefined;
-}
 
 export function isString(v: unknown): v is string | SpannedString {
   return typeof v === "string" || v instanceof SpannedString;

@@ -35,7 +35,7 @@ export interface Warning {
 }
 
 /**
- * Engine codes (span-dropped, unbalanced) and the mask codes of align/masks.ts and chat/: a span dropped,
+ * The engine code (span-dropped) and the mask codes of align/masks.ts and chat/: a span dropped,
  * misplaced by transformers' arithmetic or running to the end under its loop, a token straddling a span
  * boundary, labeled characters no token covers or that truncation cut, a template without the tag a mask needs,
  * spans inferred from the message loops because the template has no tags, an inferred span whose turn does not
@@ -43,7 +43,6 @@ export interface Warning {
  */
 export type WarningCode =
   | "span-dropped"
-  | "unbalanced"
   | "no-generation"
   | "spans-inferred"
   | "prompt-tail-missing"
