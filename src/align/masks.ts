@@ -26,8 +26,11 @@ export interface MaskWarning extends Warning {
 
 /** Where the tokens of one encoded text sit in the returned sequence. */
 export interface TokenLayout {
-  /** [start, end) in code points of every token of the text, before truncation. */
-  offsets: readonly (readonly [number, number])[];
+  /** [start, end) in code points of every token of the text, before truncation (or give `starts` and `ends`). */
+  offsets?: readonly (readonly [number, number])[];
+  /** The same as two columns (AlignedEncoding.columns.cpStarts / cpEnds), read in place. */
+  starts?: Int32Array;
+  ends?: Int32Array;
   /** Tokens that truncation kept: [from, to) indexes into `offsets`. Default: all. */
   keep?: readonly [number, number];
   /** Pad tokens before the kept tokens (left padding). */
@@ -38,20 +41,59 @@ export interface TokenLayout {
 
 /** A layout resolved into sequence positions, with transformers' char_to_token over it. */
 export class Sequence {
-  readonly offsets: readonly (readonly [number, number])[];
-  /** Kept tokens: [from, to) indexes into offsets. */
+  /** [start, end) in code points of every token of the text, before truncation. */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Kept tokens: [from, to) indexes into starts / ends. */
   readonly from: number;
   readonly to: number;
   readonly padLeft: number;
   /** Length of the returned sequence: kept tokens plus padding on both sides. */
   readonly length: number;
   private table: Int32Array | undefined;
+  private cover: { covered: Uint8Array; kept: Uint8Array } | undefined;
 
   constructor(layout: TokenLayout) {
-    this.offsets = layout.offsets;
-    [this.from, this.to] = layout.keep ?? [0, layout.offsets.length];
+    if (layout.starts !== undefined && layout.ends !== undefined) {
+      this.starts = layout.starts;
+      this.ends = layout.ends;
+    } else {
+      const offsets = layout.offsets ?? [];
+      this.starts = new Int32Array(offsets.length);
+      this.ends = new Int32Array(offsets.length);
+      for (let k = 0; k < offsets.length; k++) {
+        this.starts[k] = offsets[k][0];
+        this.ends[k] = offsets[k][1];
+      }
+    }
+    [this.from, this.to] = layout.keep ?? [0, this.starts.length];
     this.padLeft = layout.padLeft ?? 0;
     this.length = this.to - this.from + this.padLeft + (layout.padRight ?? 0);
+  }
+
+  /** One past the last character any token of the text covers. */
+  get extent(): number {
+    let size = 0;
+    for (let k = 0; k < this.ends.length; k++) if (this.ends[k] > size) size = this.ends[k];
+    return size;
+  }
+
+  /** Per character below `extent`: whether any token of the text covers it (`covered`), and a kept one (`kept`). */
+  coverage(): { covered: Uint8Array; kept: Uint8Array } {
+    if (this.cover === undefined) {
+      const size = this.extent;
+      const covered = new Uint8Array(size);
+      const kept = new Uint8Array(size);
+      for (let k = 0; k < this.starts.length; k++) {
+        const into = k >= this.from && k < this.to ? kept : null;
+        for (let p = this.starts[k]; p < this.ends[k]; p++) {
+          covered[p] = 1;
+          if (into !== null) into[p] = 1;
+        }
+      }
+      this.cover = { covered, kept };
+    }
+    return this.cover;
   }
 
   /** The sequence position of token k of the text (k within the kept range). */
@@ -66,11 +108,11 @@ export class Sequence {
   charToToken(pos: number): number | null {
     if (this.table === undefined) {
       let size = 0;
-      for (let k = this.from; k < this.to; k++) size = Math.max(size, this.offsets[k][1]);
+      for (let k = this.from; k < this.to; k++) size = Math.max(size, this.ends[k]);
       const table = new Int32Array(size).fill(-1);
       for (let k = this.from; k < this.to; k++) {
-        const [s, e] = this.offsets[k];
-        for (let p = s; p < e; p++) if (table[p] < 0) table[p] = this.position(k);
+        const t = this.position(k);
+        for (let p = this.starts[k]; p < this.ends[k]; p++) if (table[p] < 0) table[p] = t;
       }
       this.table = table;
     }
@@ -161,8 +203,7 @@ class Coverage {
   constructor(seq: Sequence, spans: readonly LabeledSpan[]) {
     this.seq = seq;
     this.spans = spans;
-    let size = 0;
-    for (const [, e] of seq.offsets) size = Math.max(size, e);
+    let size = seq.extent;
     for (const s of spans) size = Math.max(size, s.end);
     this.size = size;
     const labeled = new Uint8Array(size);
@@ -179,7 +220,8 @@ class Coverage {
 
   /** Labeled characters inside token k; an empty token counts 1 when it sits on a labeled character. */
   labeledIn(k: number): number {
-    const [s, e] = this.seq.offsets[k];
+    const s = this.seq.starts[k];
+    const e = this.seq.ends[k];
     return s === e ? this.count(s, s + 1) : this.count(s, e);
   }
 
@@ -188,7 +230,8 @@ class Coverage {
     if (this.spans.length === 0) return out;
     const seq = this.seq;
     for (let k = seq.from; k < seq.to; k++) {
-      const [s, e] = seq.offsets[k];
+      const s = seq.starts[k];
+      const e = seq.ends[k];
       const n = this.labeledIn(k);
       if (e > s && n > 0 && n < e - s) {
         const t = seq.position(k);
@@ -202,18 +245,13 @@ class Coverage {
         });
       }
     }
-    // Characters covered by any token of the text, and by a kept one.
-    const covered = new Uint8Array(this.size);
-    const kept = new Uint8Array(this.size);
-    seq.offsets.forEach(([s, e], k) => {
-      covered.fill(1, s, e);
-      if (k >= seq.from && k < seq.to) kept.fill(1, s, e);
-    });
+    // Characters covered by any token of the text, and by a kept one (none past the tokens' extent).
+    const { covered, kept } = seq.coverage();
     for (const span of this.spans) {
       let uncovered = 0;
       let cut = 0;
       for (let p = Math.max(0, span.start); p < Math.min(span.end, this.size); p++) {
-        if (covered[p] === 0) uncovered++;
+        if (p >= covered.length || covered[p] === 0) uncovered++;
         else if (kept[p] === 0) cut++;
       }
       const where = `${span.label} span [${span.start}, ${span.end})`;

@@ -1,45 +1,79 @@
-// Token ids with the character offsets the Rust tokenizers (and so transformers' char_to_token) give them.
-// @huggingface/tokenizers supplies the BPE model (ids and token strings, no offsets); this file runs the
-// pipeline around it with alignments: added tokens, normalizer, pre-tokenizer, then a walk of each token's
-// bytes over its word. Knows tokenizer.json; never the template engine.
-import * as tokenizers from "@huggingface/tokenizers";
-import { assertSpanja } from "../errors.ts";
+// Token ids with the character offsets the Rust tokenizers (and so transformers' char_to_token) give them:
+// added tokens, normalizer, pre-tokenizer and BPE model (bpe.ts), run with alignments. Where the normalizer
+// leaves a section unchanged and the pre-tokenizer only splits, words are ranges of the input and nothing is
+// copied per character. Knows tokenizer.json; never the template engine.
 import { AddedMatcher, type AddedTokenSpec } from "./added.ts";
-import { BYTE_TO_CHAR, byteFallbackValue, matchByteLevel, matchUtf8, toByteLevel, utf8, utf8WithOwners } from "./bytes.ts";
-import { Aligned, UnsupportedTokenizerError, buildNormalizer, type AlignedNormalizer } from "./normalize.ts";
+import { BpeModel, type BpeCacheOptions } from "./bpe.ts";
+import { Aligned, codePointLength } from "./aligned.ts";
+import type { UnitAlignment } from "./nfc.ts";
+import { UnsupportedTokenizerError, buildIdentityTest, buildLocalNormalizer, buildNormalizer, type AlignedNormalizer } from "./normalize.ts";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenize.ts";
+import { readTokenizerFile } from "./tokenizer-file.ts";
 
 export { UnsupportedTokenizerError } from "./normalize.ts";
+export type { BpeCacheOptions } from "./bpe.ts";
+export { readTokenizerFile } from "./tokenizer-file.ts";
 
 /** Which unit an offset counts: code points (Python `len`, Rust chars, transformers) or UTF-16 code units (JS). */
 export type OffsetUnit = "codepoint" | "utf16";
+
+/** An encoding's columns as typed arrays, one entry per token (what the array views are built from). */
+export interface EncodingColumns {
+  ids: Int32Array;
+  /** [start, end) in UTF-16 code units. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** [start, end) in code points (the same arrays as starts / ends when the text has no astral character). */
+  cpStarts: Int32Array;
+  cpEnds: Int32Array;
+  /** 1 for an added (or special) token, 0 for a model piece. */
+  added: Uint8Array;
+}
 
 /** The tokens of one text, with offsets into the text in both units. */
 export class AlignedEncoding {
   /** The text the offsets refer to (the input, unchanged; lone surrogates were tokenized as U+FFFD). */
   readonly text: string;
-  readonly ids: number[];
-  /** Token strings as Rust gives them: vocabulary pieces; an added token's matched text (with stripped spaces). */
-  readonly tokens: string[];
-  /** [start, end) of each token in UTF-16 code units. */
-  readonly offsets: [number, number][];
-  /** [start, end) of each token in code points: what Rust `encode_char_offsets` and transformers return. */
-  readonly cpOffsets: [number, number][];
-  /** Whether each token is an added (or special) token rather than a model piece. */
-  readonly added: boolean[];
-  private firstToken: { codepoint?: Int32Array; utf16?: Int32Array } = {};
+  readonly columns: EncodingColumns;
+  readonly #tokenText: (k: number) => string;
+  #ids: number[] | undefined;
+  #tokens: string[] | undefined;
+  #offsets: [number, number][] | undefined;
+  #cpOffsets: [number, number][] | undefined;
+  #firstToken: { codepoint?: Int32Array; utf16?: Int32Array } = {};
 
-  constructor(text: string, ids: number[], tokens: string[], offsets: [number, number][], cpOffsets: [number, number][], added: boolean[]) {
+  constructor(text: string, columns: EncodingColumns, tokenText: (k: number) => string) {
     this.text = text;
-    this.ids = ids;
-    this.tokens = tokens;
-    this.offsets = offsets;
-    this.cpOffsets = cpOffsets;
-    this.added = added;
+    this.columns = columns;
+    this.#tokenText = tokenText;
   }
 
   get length(): number {
-    return this.ids.length;
+    return this.columns.ids.length;
+  }
+
+  get ids(): number[] {
+    return (this.#ids ??= Array.from(this.columns.ids));
+  }
+
+  /** Token strings as Rust gives them: vocabulary pieces; an added token's matched text (with stripped spaces). */
+  get tokens(): string[] {
+    return (this.#tokens ??= Array.from({ length: this.length }, (_, k) => this.#tokenText(k)));
+  }
+
+  /** [start, end) of each token in UTF-16 code units. */
+  get offsets(): [number, number][] {
+    return (this.#offsets ??= pairs(this.columns.starts, this.columns.ends));
+  }
+
+  /** [start, end) of each token in code points: what Rust `encode_char_offsets` and transformers return. */
+  get cpOffsets(): [number, number][] {
+    return (this.#cpOffsets ??= pairs(this.columns.cpStarts, this.columns.cpEnds));
+  }
+
+  /** Whether each token is an added (or special) token rather than a model piece. */
+  get added(): boolean[] {
+    return Array.from(this.columns.added, (a) => a === 1);
   }
 
   /**
@@ -47,164 +81,224 @@ export class AlignedEncoding {
    * token covers it (e.g. a combining mark NFC absorbed). `pos` counts code points unless told otherwise.
    */
   charToToken(pos: number, unit: OffsetUnit = "codepoint"): number | null {
-    let table = this.firstToken[unit];
+    let table = this.#firstToken[unit];
     if (!table) {
-      const offsets = unit === "codepoint" ? this.cpOffsets : this.offsets;
-      const size = unit === "codepoint" ? codePointCount(this.text) : this.text.length;
+      const [starts, ends] = unit === "codepoint" ? [this.columns.cpStarts, this.columns.cpEnds] : [this.columns.starts, this.columns.ends];
+      const size = unit === "codepoint" ? codePointLength(this.text) : this.text.length;
       table = new Int32Array(size).fill(-1);
-      offsets.forEach(([s, e], i) => {
-        for (let p = s; p < e; p++) if (table![p] < 0) table![p] = i;
-      });
-      this.firstToken[unit] = table;
+      for (let i = 0; i < starts.length; i++) for (let p = starts[i]; p < ends[i]; p++) if (table[p] < 0) table[p] = i;
+      this.#firstToken[unit] = table;
     }
     const t = Number.isInteger(pos) && pos >= 0 && pos < table.length ? table[pos] : -1;
     return t < 0 ? null : t;
   }
 }
 
-// The package's type declarations do not resolve their own deep exports under NodeNext; the classes exist.
-const { BPE } = tokenizers as unknown as { BPE: new (config: object) => Model };
-
-interface Model {
-  _call(words: string[]): string[];
-  tokens_to_ids: Map<string, number>;
-  unk_token?: string;
-  unk_token_id?: number;
-  byte_fallback: boolean;
-  fuse_unk: boolean;
+function pairs(starts: Int32Array, ends: Int32Array): [number, number][] {
+  const out = new Array<[number, number]>(starts.length);
+  for (let i = 0; i < starts.length; i++) out[i] = [starts[i], ends[i]];
+  return out;
 }
 
-/** A tokenizer.json that encodes text to ids with Rust-exact offsets; add_special_tokens is always off. */
+/** Tokens as they are found: growable columns, and the text of added tokens (model pieces are named by id). */
+class TokenSink {
+  ids: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  added: Uint8Array;
+  length = 0;
+  readonly addedText = new Map<number, string>();
+
+  constructor(capacity: number) {
+    this.ids = new Int32Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.added = new Uint8Array(capacity);
+  }
+
+  push(id: number, start: number, end: number): void {
+    if (this.length === this.ids.length) this.grow();
+    const k = this.length++;
+    this.ids[k] = id;
+    this.starts[k] = start;
+    this.ends[k] = end;
+  }
+
+  pushAdded(id: number, start: number, end: number, text: string): void {
+    this.push(id, start, end);
+    this.added[this.length - 1] = 1;
+    this.addedText.set(this.length - 1, text);
+  }
+
+  private grow(): void {
+    const n = this.ids.length * 2 + 16;
+    const grown = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.ids = grown(this.ids, (k) => new Int32Array(k));
+    this.starts = grown(this.starts, (k) => new Int32Array(k));
+    this.ends = grown(this.ends, (k) => new Int32Array(k));
+    this.added = grown(this.added, (k) => new Uint8Array(k));
+  }
+}
+
+/** Options of OffsetTokenizer.fromJSON and fromFile. */
+export interface OffsetTokenizerOptions {
+  /** The BPE word cache (default: 10,000 words per generation, as Rust's cache capacity). */
+  cache?: BpeCacheOptions;
+}
+
+/**
+ * A tokenizer.json that encodes text to ids with Rust-exact offsets; add_special_tokens is always off.
+ * The parsed tokenizer.json is read in place (its vocabulary and merges are not copied): do not modify it.
+ */
 export class OffsetTokenizer {
-  private readonly model: Model;
+  private readonly model: BpeModel;
   private readonly normalizer: AlignedNormalizer | null;
+  private readonly unchanged: (text: string) => boolean;
+  private readonly local: ((text: string, origin: number) => UnitAlignment | null) | null;
   private readonly preTokenizer: PreTokenizer;
   private readonly rawAdded = new AddedMatcher();
   private readonly normalizedAdded = new AddedMatcher();
+  /** Added tokens by content, with the ids Rust gives them. */
+  private readonly addedIds = new Map<string, number>();
 
-  private constructor(json: Record<string, unknown>) {
+  private constructor(json: Record<string, unknown>, options: OffsetTokenizerOptions) {
     const model = json.model as Record<string, unknown> | undefined;
     checkModel(model);
     checkPostProcessor(json.post_processor);
     this.normalizer = buildNormalizer(json.normalizer);
+    this.unchanged = buildIdentityTest(json.normalizer);
+    this.local = buildLocalNormalizer(json.normalizer);
     this.preTokenizer = buildPreTokenizer(json.pre_tokenizer);
-    this.model = new BPE(model!);
-    for (const t of addedTokens(json.added_tokens, this.model.tokens_to_ids)) {
+    this.model = new BpeModel(model!, this.preTokenizer.byteLevel, options.cache);
+    for (const t of addedTokens(json.added_tokens, this.model)) {
+      this.addedIds.set(t.content, t.id);
       if (t.normalized) {
         const n = Aligned.of(t.content, 0, t.content.length);
         this.normalizer?.(n);
-        this.normalizedAdded.add(n.cps, t);
-      } else this.rawAdded.add([...t.content].map((c) => c.codePointAt(0)!), t);
+        this.normalizedAdded.add(n.text(), t);
+      } else this.rawAdded.add(t.content, t);
     }
   }
 
-  /** Builds from a parsed tokenizer.json; throws UnsupportedTokenizerError for a component it cannot align. */
-  static fromJSON(tokenizerJson: object): OffsetTokenizer {
-    return new OffsetTokenizer(tokenizerJson as Record<string, unknown>);
+  /**
+   * Builds from a parsed tokenizer.json (or what readTokenizerFile gives); throws UnsupportedTokenizerError
+   * for a component it cannot align.
+   */
+  static fromJSON(tokenizerJson: object, options: OffsetTokenizerOptions = {}): OffsetTokenizer {
+    return new OffsetTokenizer(tokenizerJson as Record<string, unknown>, options);
+  }
+
+  /**
+   * Builds from the bytes of tokenizer.json (readTokenizerFile): the vocabulary and merges stay compact
+   * tables over the bytes instead of JSON objects, about half the time of JSON.parse and fromJSON.
+   */
+  static fromFile(bytes: Uint8Array, options: OffsetTokenizerOptions = {}): OffsetTokenizer {
+    return new OffsetTokenizer(readTokenizerFile(bytes), options);
+  }
+
+  /** Empties the model's word cache (results never depend on it; for measurements and memory). */
+  clearCache(): void {
+    this.model.clearCache();
+  }
+
+  /** Rust `Tokenizer::token_to_id`: an added token's id, else the model vocabulary's, else undefined. */
+  tokenToId(token: string): number | undefined {
+    return this.addedIds.get(token) ?? this.model.id(token);
   }
 
   /** Encodes `text` as transformers does with add_special_tokens=False (no truncation or padding). */
   encode(text: string): AlignedEncoding {
     const wf = text.toWellFormed();
-    const cps: number[] = [];
-    const u16: number[] = [];
-    for (let i = 0; i < wf.length; ) {
-      const c = wf.codePointAt(i)!;
-      cps.push(c);
-      u16.push(i);
-      i += c > 0xffff ? 2 : 1;
+    const out = new TokenSink((wf.length >> 2) + 16);
+    for (const part of this.rawAdded.split(wf)) {
+      if (part.id >= 0) out.pushAdded(part.id, part.start, part.end, wf.slice(part.start, part.end));
+      else this.encodeSection(wf, part.start, part.end, out);
     }
-    u16.push(wf.length);
-    const out: Output = { ids: [], tokens: [], offsets: [], added: [] };
-    for (const part of this.rawAdded.split(cps)) {
-      if (part.id >= 0) {
-        out.ids.push(part.id);
-        out.tokens.push(wf.slice(u16[part.start], u16[part.end]));
-        out.offsets.push([u16[part.start], u16[part.end]]);
-        out.added.push(true);
+    const n = out.length;
+    const ids = out.ids.subarray(0, n);
+    const starts = out.starts.subarray(0, n);
+    const ends = out.ends.subarray(0, n);
+    let cpStarts = starts;
+    let cpEnds = ends;
+    if (/[\ud800-\udfff]/.test(wf)) {
+      const cpAt = new Int32Array(wf.length + 1);
+      for (let u = 0, k = 0; u < wf.length; k++) {
+        cpAt[u] = k;
+        const c = wf.charCodeAt(u++);
+        if (c >= 0xd800 && c <= 0xdbff && u < wf.length) cpAt[u++] = k;
+        cpAt[u] = k + 1;
+      }
+      cpStarts = new Int32Array(n);
+      cpEnds = new Int32Array(n);
+      for (let k = 0; k < n; k++) {
+        cpStarts[k] = cpAt[starts[k]];
+        cpEnds[k] = cpAt[ends[k]];
+      }
+    }
+    const columns = { ids, starts, ends, cpStarts, cpEnds, added: out.added.subarray(0, n) };
+    const addedText = out.addedText;
+    return new AlignedEncoding(text, columns, (k) => addedText.get(k) ?? this.model.token(ids[k]));
+  }
+
+  /** Normalizes one section between raw added tokens, splits it and runs the model on each word. */
+  private encodeSection(wf: string, from: number, to: number, out: TokenSink): void {
+    const raw = wf.slice(from, to);
+    let text = raw;
+    let starts: Int32Array | null = null;
+    let ends: Int32Array | null = null;
+    if (this.normalizer !== null && !this.unchanged(raw)) {
+      if (this.local !== null) {
+        const units = this.local(raw, from);
+        if (units !== null) ({ text, starts, ends } = units);
+      } else {
+        const section = Aligned.of(wf, from, to);
+        this.normalizer(section);
+        ({ text, starts, ends } = section.units());
+      }
+    }
+    // original range of normalized units [a, b), b > a
+    const startOf = (a: number) => (starts === null ? from + a : starts[a]);
+    const endOf = (b: number) => (ends === null ? from + b : ends[b - 1]);
+    for (const sub of this.normalizedAdded.split(text)) {
+      if (sub.id >= 0) {
+        out.pushAdded(sub.id, startOf(sub.start), endOf(sub.end), text.slice(sub.start, sub.end));
         continue;
       }
-      const [from, to] = [u16[part.start], u16[part.end]];
-      const starts = u16.slice(part.start, part.end);
-      const section = new Aligned(cps.slice(part.start, part.end), starts, u16.slice(part.start + 1, part.end + 1), from, wf.slice(from, to));
-      this.normalizer?.(section);
-      for (const sub of this.normalizedAdded.split(section.cps)) {
-        if (sub.id >= 0) {
-          out.ids.push(sub.id);
-          out.tokens.push(section.slice(sub.start, sub.end).text());
-          out.offsets.push(section.originalRange(sub.start, sub.end));
-          out.added.push(true);
-        } else {
-          const piece = sub.start === 0 && sub.end === section.length ? section : section.slice(sub.start, sub.end);
-          for (const word of this.preTokenizer.split(piece)) this.encodeWord(word, out);
+      const ranges = this.preTokenizer.ranges;
+      if (ranges !== null) {
+        const words = ranges(text, sub.start, sub.end);
+        for (let w = 0; w < words.length; w += 2) {
+          const ws = words.data[w];
+          const we = words.data[w + 1];
+          const tokens = this.model.tokenize(ws === 0 && we === text.length ? text : text.slice(ws, we));
+          for (let i = 0; i < tokens.length; i += 3) out.push(tokens[i], startOf(ws + tokens[i + 1]), endOf(ws + tokens[i + 2]));
         }
+        continue;
       }
+      // the whole section keeps its own origin; a part starts where its first character came from (Rust `slice`)
+      const whole = sub.start === 0 && sub.end === text.length;
+      const piece =
+        starts === null ? Aligned.of(wf, from + sub.start, from + sub.end) : Aligned.ofUnits(text, starts, ends!, sub.start, sub.end, whole ? from : starts[sub.start]);
+      for (const word of this.preTokenizer.split(piece)) this.encodeWord(word, out);
     }
-    const cpAt = new Int32Array(wf.length + 1);
-    for (let k = 0; k < u16.length - 1; k++) for (let p = u16[k]; p < u16[k + 1]; p++) cpAt[p] = k;
-    cpAt[wf.length] = u16.length - 1;
-    const cpOffsets = out.offsets.map(([s, e]): [number, number] => [cpAt[s], cpAt[e]]);
-    return new AlignedEncoding(text, out.ids, out.tokens, out.offsets, cpOffsets, out.added);
   }
 
-  /** Runs the model on one word and walks its tokens over the word's UTF-8 bytes. */
-  private encodeWord(word: Aligned, out: Output): void {
-    const { bytes, owner } = utf8WithOwners(word.cps);
-    const byteLevel = this.preTokenizer.byteLevel;
-    const tokens = this.model._call([byteLevel ? toByteLevel(bytes) : word.text()]);
-    let pos = 0;
-    for (const token of tokens) {
-      const len = this.tokenLength(token, bytes, pos, owner, word, byteLevel);
-      assertSpanja(len > 0 && pos + len <= bytes.length, `token ${JSON.stringify(token)} does not match the text at byte ${pos}`);
-      const id = this.model.tokens_to_ids.get(token);
-      assertSpanja(id !== undefined, `the model produced ${JSON.stringify(token)}, which is not in its vocabulary`);
-      out.ids.push(id);
-      out.tokens.push(token);
-      out.offsets.push([word.starts[owner[pos]], word.ends[owner[pos + len - 1]]]);
-      out.added.push(false);
-      pos += len;
+  /** Runs the model on a word that a pre-tokenizer changed (Metaspace, prefix space): offsets through its alignment. */
+  private encodeWord(word: Aligned, out: TokenSink): void {
+    const text = word.text();
+    const tokens = this.model.tokenize(text);
+    // code point index of each unit of the word
+    const cpOf = new Int32Array(text.length);
+    for (let u = 0, k = 0; k < word.length; k++) {
+      cpOf[u++] = k;
+      if (word.cps[k] > 0xffff) cpOf[u++] = k;
     }
-    assertSpanja(pos === bytes.length, `tokens cover ${pos} of ${bytes.length} bytes of a word`);
+    for (let i = 0; i < tokens.length; i += 3) out.push(tokens[i], word.starts[cpOf[tokens[i + 1]]], word.ends[cpOf[tokens[i + 2] - 1]]);
   }
-
-  /** How many bytes of the word at `pos` the token stands for; 0 if it does not fit. */
-  private tokenLength(token: string, bytes: Uint8Array, pos: number, owner: Int32Array, word: Aligned, byteLevel: boolean): number {
-    const literal = byteLevel ? matchByteLevel(token, bytes, pos) : matchUtf8(token, bytes, pos);
-    if (literal > 0) return literal;
-    if (!byteLevel && this.model.byte_fallback) {
-      const b = byteFallbackValue(token);
-      if (b >= 0 && bytes[pos] === b) return 1;
-    }
-    if (token === this.model.unk_token) return this.unknownLength(bytes, pos, owner, word, byteLevel);
-    return 0;
-  }
-
-  /** Bytes under an unk token: one unknown character, or a run of them with fuse_unk (Rust BPE::merge_word). */
-  private unknownLength(bytes: Uint8Array, pos: number, owner: Int32Array, word: Aligned, byteLevel: boolean): number {
-    const charAt = (p: number) => String.fromCodePoint(byteLevel ? BYTE_TO_CHAR[bytes[p]] : word.cps[owner[p]]);
-    const charEnd = (p: number) => {
-      if (byteLevel) return p + 1;
-      let q = p;
-      while (q < bytes.length && owner[q] === owner[p]) q++;
-      return q;
-    };
-    const unknown = (p: number) => {
-      const ch = charAt(p);
-      if (this.model.tokens_to_ids.has(ch)) return false;
-      if (!this.model.byte_fallback || byteLevel) return true;
-      return ![...utf8(ch)].every((b) => this.model.tokens_to_ids.has(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`));
-    };
-    let q = charEnd(pos);
-    if (this.model.fuse_unk) while (q < bytes.length && unknown(q)) q = charEnd(q);
-    return q - pos;
-  }
-}
-
-interface Output {
-  ids: number[];
-  tokens: string[];
-  offsets: [number, number][];
-  added: boolean[];
 }
 
 /**
@@ -212,31 +306,19 @@ interface Output {
  * checked (Rust warns); a token gets its model-vocabulary id, else the id of an earlier token with the same
  * content, else the next free id after the vocabulary. A repeated content keeps its id and takes the later flags.
  */
-function addedTokens(list: unknown, vocab: Map<string, number>): AddedTokenSpec[] {
+function addedTokens(list: unknown, model: BpeModel): AddedTokenSpec[] {
   const byContent = new Map<string, AddedTokenSpec>();
   let maxId = -1;
   for (const raw of (list as AddedTokenSpec[] | undefined) ?? []) {
     if (typeof raw.content !== "string" || raw.content === "") continue;
     const earlier = byContent.get(raw.content);
+    const size = () => model.size();
     const id =
-      earlier?.id ?? vocab.get(raw.content) ?? (maxId < 0 ? vocab.size : maxId >= vocab.size || vocab.size === 0 ? maxId + 1 : vocab.size);
+      earlier?.id ?? model.id(raw.content) ?? (maxId < 0 ? size() : maxId >= size() || size() === 0 ? maxId + 1 : size());
     maxId = Math.max(maxId, id);
     byContent.set(raw.content, { ...raw, id, normalized: raw.normalized ?? raw.special !== true });
   }
   return [...byContent.values()];
-}
-
-function codePointCount(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
 }
 
 function checkModel(model: Record<string, unknown> | undefined): void {

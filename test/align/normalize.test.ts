@@ -1,7 +1,8 @@
 // NFC/NFD with alignment: the Unicode 9 tables against the Rust oracle on every code point and on random
 // mark sequences, and the alignment itself read back through a tokenizer that makes every character a word.
 import { describe, expect, it } from "vitest";
-import { Aligned, nfc, nfd } from "../../src/align/normalize.ts";
+import { Aligned } from "../../src/align/aligned.ts";
+import { nfc, nfd, normalizeUnits } from "../../src/align/nfc.ts";
 import { both, loadVariant, rust, tokenizerJson } from "./oracle.ts";
 
 function allCodePoints(): string {
@@ -63,11 +64,47 @@ function perCharacter(normalizer: unknown): object {
   return json;
 }
 
+describe("the runtime's NFC check (normalize.ts buildIdentityTest) is safe for Unicode 9", () => {
+  it("text that is NFC (NFD) under the runtime's Unicode is unchanged by Unicode 9 NFC (NFD)", () => {
+    const pairs: string[] = [];
+    for (const a of ALPHABET) for (const b of ALPHABET) pairs.push(a + b);
+    const texts = [...allCodePoints(), ...pairs, ...randomTexts(3000, 8)];
+    for (const [form, fn] of [["NFC", nfc], ["NFD", nfd]] as const) {
+      const wrong = texts.filter((t) => t.normalize(form) === t && normalized(fn, t) !== t);
+      expect([form, wrong.slice(0, 5)]).toEqual([form, []]);
+    }
+  });
+});
+
+describe("normalizing only around changing characters", () => {
+  it("equals a pass over the whole text, alignment included", () => {
+    const texts = [randomTexts(500, 6).join(" x😀y "), randomTexts(500, 7).join(""), "plain", "", "e\u0301", "\uac00\u11a8 \u1100\u1161"];
+    for (const compose of [true, false]) {
+      for (const text of texts) {
+        const whole = Aligned.of(text, 0, text.length);
+        (compose ? nfc : nfd)(whole);
+        const units = whole.units();
+        const local = normalizeUnits(text, 7, compose) ?? { text, starts: Int32Array.from(text, (_, i) => 7 + i), ends: Int32Array.from(text, (_, i) => 8 + i) };
+        expect(local.text).toBe(units.text);
+        // what tokens read: the start of a character's first unit and the end of its last unit
+        for (let u = 0; u < units.text.length; u++) {
+          const first = u === 0 || !/[\udc00-\udfff]/.test(units.text[u]);
+          const last = u === units.text.length - 1 || !/[\ud800-\udbff]/.test(units.text[u]);
+          if (first) expect([u, local.starts[u]]).toEqual([u, 7 + units.starts[u]]);
+          if (last) expect([u, local.ends[u]]).toEqual([u, 7 + units.ends[u]]);
+        }
+      }
+    }
+  });
+});
+
 describe("alignment of normalized characters equals Rust's", () => {
   for (const form of ["NFC", "NFD"]) {
     it(form, async () => {
       const pair = loadVariant(form, perCharacter({ type: form }));
-      const texts = [...randomTexts(400, 2), "e\u0301x", "a\u0307\u0323", "\u1100\u1161\u11a8", "\u0958\u0301", "\u212b\u0300"];
+      // long texts: the changing stretches sit between plain text, astral characters and other stretches
+      const long = [randomTexts(300, 3).join(" plain 😀 "), randomTexts(300, 4).join(""), randomTexts(100, 5).join("\u{1d15e}")];
+      const texts = [...randomTexts(400, 2), ...long, "e\u0301x", "a\u0307\u0323", "\u1100\u1161\u11a8", "\u0958\u0301", "\u212b\u0300"];
       for (const text of texts) {
         const { mine, rust: r } = await both(pair, text);
         expect([text, mine]).toEqual([text, r]);

@@ -2,7 +2,8 @@
 // against the oracle's Split pre-tokenizer, then real tokenizers with swapped-in components against the
 // oracle loading the same modified tokenizer.json.
 import { describe, expect, it } from "vitest";
-import { Aligned, compilePattern } from "../../src/align/normalize.ts";
+import { Aligned } from "../../src/align/aligned.ts";
+import { compilePattern } from "../../src/align/normalize.ts";
 import { splitAligned } from "../../src/align/pretokenize.ts";
 import { both, loadVariant, rust, tokenizerJson } from "./oracle.ts";
 
