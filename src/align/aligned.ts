@@ -1,6 +1,7 @@
 // Aligned strings: a normalized text as code points, each with the range of the original input it stands
 // for, changed only through Rust NormalizedString's operations (transform, prepend, replace, slice) so that
 // the ranges come out as Rust computes them. Knows strings and regexes; nothing of tokenizer.json.
+import { codePointLength } from "../spans/units.ts";
 
 /**
  * A normalized string as code points, each with the range of the original text it stands for
@@ -186,21 +187,8 @@ export class Aligned {
   }
 }
 
-/** Number of code points of a string (a lone surrogate counts one). */
-export function codePointLength(s: string): number {
-  let n = s.length;
-  for (let i = 0; i + 1 < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
-}
+// one code-point count for the whole library (a lone surrogate counts one)
+export { codePointLength };
 
 /** String from code points [a, b). */
 export function codePointsToString(cps: readonly number[], a: number, b: number): string {
