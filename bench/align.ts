@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import { Tokenizer } from "@huggingface/tokenizers";
@@ -49,8 +49,8 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 const LOADS = {
   rust: "Rust Tokenizer.fromFile (reads and parses the file)",
-  fromFiles: "spanja ChatTokenizer.fromFiles (reads, JSON.parse)",
-  compactChat: "  the same through readTokenizerFile (projection)",
+  fromFiles: "spanja ChatTokenizer.fromFiles (reads the bytes)",
+  fromPretrained: "spanja ChatTokenizer.fromPretrained (the model folder)",
   fromJSON: "spanja ChatTokenizer.fromJSON (JSON parsed before)",
   offsets: "spanja OffsetTokenizer.fromJSON (JSON parsed before)",
   offsetsFile: "spanja OffsetTokenizer.fromFile (reads the bytes)",
@@ -100,12 +100,8 @@ async function loadChild(kind: LoadKind): Promise<LoadResult> {
     const t = ChatTokenizer.fromJSON(parsed![0], parsed![1]);
     encode = () => t.tokenizer.encode(text);
     keep = t;
-  } else if (kind === "compactChat") {
-    // fromFiles if it read tokenizer.json with readTokenizerFile; ChatTokenizer's own token → id Map (from the
-    // parsed vocab object) then holds only the added tokens, so this projects a fromFiles that asks
-    // OffsetTokenizer.tokenToId instead
-    const config = JSON.parse(readFileSync(configPath, "utf8")) as object;
-    const t = ChatTokenizer.fromJSON(readTokenizerFile(readFileSync(tokenizerPath)), config);
+  } else if (kind === "fromPretrained") {
+    const t = await ChatTokenizer.fromPretrained(dirname(tokenizerPath));
     encode = () => t.tokenizer.encode(text);
     keep = t;
   } else if (kind === "offsets") {

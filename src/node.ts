@@ -1,7 +1,7 @@
 // spanja's Node entry (`spanja/node`): everything the package root exports, and a ChatTokenizer that also
 // loads from disk. The root imports no node:* module, so that it bundles for browsers; file loading lives here.
 import { ChatTokenizer as BaseChatTokenizer, type ChatTokenizerOptions } from "./chat/chat-tokenizer.ts";
-import { readJsonFile } from "./chat/files.ts";
+import { parseTokenizerBytes, readBytes, readJsonFile } from "./chat/files.ts";
 import { readModelFolder, type ModelFolderOptions } from "./chat/model-folder.ts";
 
 export * from "./index.ts";
@@ -11,8 +11,8 @@ export type { ModelFolderOptions } from "./chat/model-folder.ts";
 export class ChatTokenizer extends BaseChatTokenizer {
   /** Reads tokenizer.json and tokenizer_config.json from disk. */
   static async fromFiles(tokenizerJsonPath: string, tokenizerConfigPath?: string, options: ChatTokenizerOptions = {}): Promise<ChatTokenizer> {
-    const [tok, cfg] = await Promise.all([readJsonFile(tokenizerJsonPath), tokenizerConfigPath === undefined ? {} : readJsonFile(tokenizerConfigPath)]);
-    return this.fromJSON(tok as object, cfg as object, options) as ChatTokenizer;
+    const [bytes, cfg] = await Promise.all([readBytes(tokenizerJsonPath), tokenizerConfigPath === undefined ? {} : readJsonFile(tokenizerConfigPath)]);
+    return this.fromJSON(parseTokenizerBytes(bytes, tokenizerJsonPath), cfg as object, options) as ChatTokenizer;
   }
 
   /**

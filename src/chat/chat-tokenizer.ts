@@ -3,6 +3,7 @@
 // padding, and assistant / thinking masks under transformers' loop or exact overlap.
 import { Sequence, excludeMask, spanMask, type LabeledSpan, type MaskPolicy } from "../align/masks.ts";
 import { OffsetTokenizer } from "../align/offsets.ts";
+import { readTokenizerFile } from "../align/tokenizer-file.ts";
 import { TemplateError } from "../errors.ts";
 import type { Limits } from "../options.ts";
 import { isPySpace } from "../runtime/pychars.ts";
@@ -42,7 +43,6 @@ export class ChatTokenizer {
   readonly config: ChatConfig;
   /** The aligned tokenizer (ids and Rust-identical offsets, no special tokens added). */
   readonly tokenizer: OffsetTokenizer;
-  readonly #vocab: Map<string, number>;
   readonly #templates = new Map<string, Template>();
   readonly #engine: ChatTokenizerOptions;
   /** generation_config.json of a model folder (spanja/node's fromPretrained), as it is; null when absent or not loaded from a folder. */
@@ -53,12 +53,12 @@ export class ChatTokenizer {
     this.tokenizer = OffsetTokenizer.fromJSON(tokenizerJson);
     this.config = config;
     this.#engine = options;
-    this.#vocab = vocabulary(tokenizerJson);
   }
 
   /** Builds from parsed (or JSON text of) tokenizer.json and tokenizer_config.json. */
   static fromJSON(tokenizerJson: object | string, tokenizerConfig: object | string = {}, options: ChatTokenizerOptions = {}): ChatTokenizer {
-    const tok = typeof tokenizerJson === "string" ? parseJson(tokenizerJson, "tokenizer.json") : tokenizerJson;
+    // text goes through readTokenizerFile (compact vocabulary and merges), as spanja/node's loaders do
+    const tok = typeof tokenizerJson === "string" ? parseJson(tokenizerJson, "tokenizer.json", (t) => readTokenizerFile(new TextEncoder().encode(t))) : tokenizerJson;
     const cfg = typeof tokenizerConfig === "string" ? parseJson(tokenizerConfig, "tokenizer_config.json") : tokenizerConfig;
     if (!isObject(tok)) throw invalid("tokenizer.json must hold a JSON object");
     // `this`: called on spanja/node's subclass, it builds one of those
@@ -72,7 +72,7 @@ export class ChatTokenizer {
 
   /** The id of a token string (added tokens, then the model vocabulary), or null. */
   tokenToId(token: string): number | null {
-    return this.#vocab.get(token) ?? null;
+    return this.tokenizer.tokenToId(token) ?? null;
   }
 
   /** The compiled template for a source, once per span mode. */
@@ -201,7 +201,7 @@ export class ChatTokenizer {
 
   private padId(): number {
     const pad = this.config.padToken as string;
-    const id = this.#vocab.get(pad);
+    const id = this.tokenizer.tokenToId(pad);
     if (id === undefined) throw invalid(`the pad token ${JSON.stringify(pad)} is not in the tokenizer's vocabulary`);
     return id;
   }
@@ -211,7 +211,7 @@ export class ChatTokenizer {
    * VOCABULARY_THINK_MARKERS whose two markers are tokens of this vocabulary.
    */
   thinkMarkers(markers: readonly ThinkMarkers[] | null = null): readonly ThinkMarkers[] {
-    return markers ?? [...DEFAULT_THINK_MARKERS, ...VOCABULARY_THINK_MARKERS.filter((m) => this.#vocab.has(m.open) && this.#vocab.has(m.close))];
+    return markers ?? [...DEFAULT_THINK_MARKERS, ...VOCABULARY_THINK_MARKERS.filter((m) => this.tokenizer.tokenToId(m.open) !== undefined && this.tokenizer.tokenToId(m.close) !== undefined)];
   }
 
   /**
@@ -255,23 +255,12 @@ export class ChatTokenizer {
 const EMPTY_THINK = "\u0000empty-think";
 
 
-function parseJson(text: string, what: string): unknown {
+function parseJson(text: string, what: string, parse: (text: string) => unknown = JSON.parse): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parse(text);
   } catch (e) {
     throw invalid(`${what} is not valid JSON: ${(e as Error).message}`);
   }
-}
-
-/** Token string → id: the model vocabulary, then added tokens (their ids win, as in the Rust tokenizer). */
-function vocabulary(json: Record<string, unknown>): Map<string, number> {
-  const out = new Map<string, number>();
-  const model = json.model as { vocab?: unknown } | undefined;
-  if (isObject(model?.vocab)) for (const [k, v] of Object.entries(model.vocab)) if (typeof v === "number") out.set(k, v);
-  for (const t of (Array.isArray(json.added_tokens) ? json.added_tokens : []) as { content?: unknown; id?: unknown }[]) {
-    if (typeof t?.content === "string" && typeof t.id === "number") out.set(t.content, t.id);
-  }
-  return out;
 }
 
 /** transformers' batch test: a list whose first element is a list is a batch. */

@@ -18,14 +18,15 @@
 //   with the map's tokens not already in the list.
 // Where transformers silently prefers one file to another that says something different, spanja throws an
 // invalid-input TemplateError naming both files; each such place is marked "spanja:" below.
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TemplateError } from "../errors.ts";
 import { tokenString } from "./config.ts";
+import { parseJsonText, parseTokenizerBytes, readBytes } from "./files.ts";
 
 /** A model folder as transformers reads it for a tokenizer. */
 export interface ModelFolder {
-  /** tokenizer.json, parsed. */
+  /** tokenizer.json, parsed (by readTokenizerFile: a BPE vocabulary and merges are compact tables). */
   tokenizerJson: Record<string, unknown>;
   /**
    * tokenizer_config.json (or {} when absent) with the folder's chat-template files and special_tokens_map.json
@@ -65,13 +66,8 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** A file's text, or null when it does not exist; any other failure names the path. */
 async function readText(path: string): Promise<string | null> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    if (code(e) === "ENOENT") return null;
-    throw invalid(`cannot read ${path}: ${(e as Error).message}`, e);
-  }
+  const bytes = await readBytes(path, null);
+  if (bytes === null) return null;
   try {
     return UTF8.decode(bytes);
   } catch (e) {
@@ -83,14 +79,15 @@ async function readText(path: string): Promise<string | null> {
 async function readJsonObject(path: string): Promise<Record<string, unknown> | null> {
   const text = await readText(path);
   if (text === null) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw invalid(`${path} is not valid JSON: ${(e as Error).message}`, e);
-  }
+  const value = parseJsonText(text, path);
   if (!isObject(value)) throw invalid(`${path} must hold a JSON object`);
   return value;
+}
+
+/** tokenizer.json, or null when it does not exist. */
+async function readTokenizerJson(path: string): Promise<Record<string, unknown> | null> {
+  const bytes = await readBytes(path, null);
+  return bytes === null ? null : parseTokenizerBytes(bytes, path);
 }
 
 /** A .jinja file as Python's text-mode open reads it: universal newlines turn \r\n and \r into \n. */
@@ -141,7 +138,7 @@ export async function readModelFolder(dir: string, options: ModelFolderOptions =
   const at = (name: string) => join(dir, name);
   const extraNames = await templateNames(at(TEMPLATE_DIR));
   const [tokenizerJson, config, specialMap, jinja, legacy, extras, generationConfig] = await Promise.all([
-    readJsonObject(at(TOKENIZER)),
+    readTokenizerJson(at(TOKENIZER)),
     readJsonObject(at(CONFIG)),
     readJsonObject(at(SPECIAL_MAP)),
     readJinja(at(JINJA)),

@@ -184,10 +184,20 @@ describe("tokenizer_config settings (a tiny tokenizer)", () => {
   const b = [{ role: "assistant", content: "hello" }];
   const tiny = (config: Record<string, unknown>) => ChatTokenizer.fromJSON(tinyTokenizer(), { chat_template: TINY_TEMPLATE, pad_token: "<pad>", ...config });
 
+  // the Rust library's id for <pad>: the next id after the vocabulary (tokenizer.json's added_tokens say 100,
+  // which Rust only warns about); transformers pads with pad_token_id = token_to_id(pad_token)
+  const PAD = 31;
+
+  it("pads with the Rust library's id of the pad token, not the id tokenizer.json's added_tokens claims", () => {
+    const t = tiny({});
+    expect(t.tokenToId("<pad>")).toBe(PAD);
+    expect(t.applyChatTemplate([{ role: "user", content: "<pad>" }]).input_ids.slice(-2)).toEqual([PAD, 29]);
+  });
+
   it("takes padding_side from tokenizer_config, and the option overrides it", () => {
     const t = tiny({ padding_side: "left" });
-    expect(t.applyChatTemplate([a, b], { padding: true }).input_ids[0]).toEqual([...Array(8).fill(100), 20, 18, 4, 17, 28, 7, 8, 29]);
-    expect(t.applyChatTemplate([a, b], { padding: true, padding_side: "right" }).input_ids[0]).toEqual([20, 18, 4, 17, 28, 7, 8, 29, ...Array(8).fill(100)]);
+    expect(t.applyChatTemplate([a, b], { padding: true }).input_ids[0]).toEqual([...Array(8).fill(PAD), 20, 18, 4, 17, 28, 7, 8, 29]);
+    expect(t.applyChatTemplate([a, b], { padding: true, padding_side: "right" }).input_ids[0]).toEqual([20, 18, 4, 17, 28, 7, 8, 29, ...Array(8).fill(PAD)]);
   });
 
   it("takes truncation_side from tokenizer_config", () => {
@@ -196,7 +206,7 @@ describe("tokenizer_config settings (a tiny tokenizer)", () => {
 
   it("pads and truncates to model_max_length when max_length is not given", () => {
     const t = tiny({ model_max_length: 9 });
-    expect(t.applyChatTemplate(a, { padding: "max_length" }).input_ids).toEqual([20, 18, 4, 17, 28, 7, 8, 29, 100]);
+    expect(t.applyChatTemplate(a, { padding: "max_length" }).input_ids).toEqual([20, 18, 4, 17, 28, 7, 8, 29, PAD]);
     expect(t.applyChatTemplate(b, { truncation: true }).input_ids.length).toBe(9);
     const huge = tiny({ model_max_length: 1e30 });
     expect(templateError(() => huge.applyChatTemplate(a, { padding: "max_length" })).detail).toMatch(/needs max_length/);
@@ -210,7 +220,7 @@ describe("tokenizer_config settings (a tiny tokenizer)", () => {
 
   it("reads the pad token from an AddedToken object", () => {
     const t = tiny({ pad_token: { content: "<pad>", lstrip: false } });
-    expect(t.applyChatTemplate([a, b], { padding: true }).input_ids[0].slice(-1)).toEqual([100]);
+    expect(t.applyChatTemplate([a, b], { padding: true }).input_ids[0].slice(-1)).toEqual([PAD]);
   });
 
   it("chooses among named templates as transformers does", () => {
