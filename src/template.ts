@@ -24,6 +24,19 @@ export interface RenderResult {
   warnings: Warning[];
 }
 
+/** The key of Template's one-render-both-span-sets method; the package does not export it. */
+export const RENDER_BOTH = Symbol("spanja.renderBoth");
+
+/** What Template[RENDER_BOTH] gives. */
+export interface SpanSets {
+  text: string;
+  /** The spans where the output has them (UTF-16). */
+  spans: Span[];
+  /** spanMode "hf": the spans under transformers' arithmetic, in code points (possibly past the end); else null. */
+  hfSpans: Span[] | null;
+  warnings: Warning[];
+}
+
 /** Where spans come from: `{% generation %}` / `{% think %}` tags, or inferred from the message loops. */
 export type SpanSource = "tags" | "infer";
 
@@ -96,14 +109,30 @@ export class Template {
   }
 
   private run(context: object, withSpans: boolean): RenderResult {
+    if (!withSpans) {
+      const { text, warnings } = this.renderOnce(context, false);
+      return { text, spans: [], warnings };
+    }
+    const r = this.renderOnce(context, this.options.spanMode === "hf");
+    return { text: r.text, spans: r.hfSpans !== null ? rangesToUtf16(r.text, r.hfSpans) : r.spans, warnings: r.warnings };
+  }
+
+  /**
+   * One render with both kinds of spans, for the chat layer (not exported from the package): the output's own
+   * spans (UTF-16) and, with `hf`, transformers' arithmetic (code points, as the masks take them), so that the
+   * span-misplaced-hf warning needs no second render.
+   */
+  [RENDER_BOTH](context: object): SpanSets {
+    return this.renderOnce(context, this.options.spanMode === "hf");
+  }
+
+  private renderOnce(context: object, hf: boolean): SpanSets {
     checkContext(context);
-    const hf = withSpans && this.options.spanMode === "hf";
     const out = new Output(this.options.limits.maxOutputLength, hf);
     const state = new RenderState(this.env, out);
     this.compiled(state, context as PlainDict, this.globals);
     const { text, spans } = out.finish();
-    if (!withSpans) return { text, spans: [], warnings: out.warnings };
-    return { text, spans: hf ? rangesToUtf16(text, out.hfSpans) : spans.filter(isCallerSpan), warnings: out.warnings };
+    return { text, spans: spans.filter(isCallerSpan), hfSpans: hf ? out.hfSpans : null, warnings: out.warnings };
   }
 
   /** A render that records message regions (exact offsets) for span inference, of one message or all. */

@@ -9,11 +9,11 @@ import type { Limits } from "../options.ts";
 import { isPySpace } from "../runtime/pychars.ts";
 import type { RawSpan, Span } from "../spans/output.ts";
 import { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, type ThinkMarkers } from "../infer/think.ts";
-import { Template, type SpanSource } from "../template.ts";
+import { RENDER_BOTH, Template, type SpanSets, type SpanSource } from "../template.ts";
 import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
 import { BatchChatEncoding, ChatEncoding, type ChatWarning } from "./encoding.ts";
 import { describe, invalid, isObject, resolveChatOptions, type ApplyChatTemplateOptions, type ApplyChatTemplateResult, type ResolvedChatOptions } from "./options.ts";
-import { codePointTable } from "../spans/units.ts";
+import { codePointTable, rangesToUtf16 } from "../spans/units.ts";
 import { fromTransformersJs, type TransformersJsChatOptions, type TransformersJsChatResult } from "./transformers-js.ts";
 import { extraVariables, templateVariables } from "./variables.ts";
 
@@ -235,19 +235,21 @@ export class ChatTokenizer {
       return { text, spans: [], rendered: [], warnings: [] };
     }
     const markers = this.thinkMarkers(o.markers);
-    const r =
-      spanSource === "infer"
-        ? this.template(source, "exact").renderWithSpans(vars, { spanSource: "infer", thinkMarkers: markers })
-        : this.template(source, o.policy).renderWithSpans(vars);
+    let r: SpanSets;
+    if (spanSource === "infer") {
+      const inferred = this.template(source, "exact").renderWithSpans(vars, { spanSource: "infer", thinkMarkers: markers });
+      r = { ...inferred, hfSpans: null };
+    } else r = this.template(source, o.policy)[RENDER_BOTH](vars);
     const text = r.text;
-    const withEmpty: RawSpan[] = [...r.spans];
-    for (const s of r.spans) if (s.label === "think" && isEmptyThink(text.slice(s.start, s.end), markers)) withEmpty.push({ label: EMPTY_THINK, start: s.start, end: s.end });
-    const spans = spansToCodePoints(text, withEmpty);
+    // under transformers' arithmetic the masks take its spans (code points); the caller sees them in UTF-16
+    const rendered = r.hfSpans !== null ? rangesToUtf16(text, r.hfSpans) : r.spans;
+    const empties: RawSpan[] = [];
+    for (const s of rendered) if (s.label === "think" && isEmptyThink(text.slice(s.start, s.end), markers)) empties.push({ label: EMPTY_THINK, start: s.start, end: s.end });
+    const labeled: LabeledSpan[] = r.hfSpans ?? spansToCodePoints(text, r.spans);
+    const spans = empties.length === 0 ? labeled : [...labeled, ...spansToCodePoints(text, empties)];
     const warnings: ChatWarning[] = r.warnings;
-    if (spanSource === "tags" && o.policy === "hf") {
-      warnings.push(...misplaced(spans.filter((s) => s.label !== EMPTY_THINK), spansToCodePoints(text, this.template(source, "exact").renderWithSpans(vars).spans)));
-    }
-    return { text, spans, rendered: r.spans, warnings };
+    if (r.hfSpans !== null) warnings.push(...misplaced(r.hfSpans, spansToCodePoints(text, r.spans)));
+    return { text, spans, rendered, warnings };
   }
 }
 
