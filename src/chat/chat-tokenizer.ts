@@ -2,7 +2,7 @@
 // choice, template variables, continue_final_message, tokenization without special tokens, truncation,
 // padding, and assistant / thinking masks under transformers' loop or exact overlap.
 import { Sequence, excludeMask, spanMask, type LabeledSpan, type MaskPolicy } from "../align/masks.ts";
-import { OffsetTokenizer } from "../align/offsets.ts";
+import { OffsetTokenizer, type EncodingColumns } from "../align/offsets.ts";
 import { readTokenizerFile } from "../align/tokenizer-file.ts";
 import { TemplateError } from "../errors.ts";
 import type { Limits } from "../options.ts";
@@ -11,7 +11,7 @@ import type { RawSpan, Span } from "../spans/output.ts";
 import { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, type ThinkMarkers } from "../infer/think.ts";
 import { RENDER_BOTH, Template, type SpanSets, type SpanSource } from "../template.ts";
 import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
-import { BatchChatEncoding, ChatEncoding, type ChatWarning } from "./encoding.ts";
+import { BatchChatEncoding, ChatEncoding, type ChatWarning, type OffsetUnit } from "./encoding.ts";
 import { describe, invalid, isObject, resolveChatOptions, type ApplyChatTemplateOptions, type ApplyChatTemplateResult, type ResolvedChatOptions } from "./options.ts";
 import { codePointTable, rangesToUtf16 } from "../spans/units.ts";
 import { fromTransformersJs, type TransformersJsChatOptions, type TransformersJsChatResult } from "./transformers-js.ts";
@@ -159,13 +159,9 @@ export class ChatTokenizer {
       const pad = Math.max(0, target - kept[i]);
       const padLeft = o.paddingSide === "left" ? pad : 0;
       const padRight = pad - padLeft;
-      const sequence = new Sequence({ offsets: enc.cpOffsets, keep: keep[i], padLeft, padRight });
-      const fill = <T>(n: number, v: T): T[] => new Array<T>(n).fill(v);
-      const inputIds = [...fill(padLeft, padId), ...enc.ids.slice(from, to), ...fill(padRight, padId)];
-      const attentionMask = [...fill(padLeft, 0), ...fill(to - from, 1), ...fill(padRight, 0)];
-      const zero = (): [number, number] => [0, 0];
-      const offsets = [...Array.from({ length: padLeft }, zero), ...enc.offsets.slice(from, to).map(([s, e]): [number, number] => [s, e]), ...Array.from({ length: padRight }, zero)];
-      const cpOffsets = [...Array.from({ length: padLeft }, zero), ...enc.cpOffsets.slice(from, to).map(([s, e]): [number, number] => [s, e]), ...Array.from({ length: padRight }, zero)];
+      const col = enc.columns;
+      const sequence = new Sequence({ starts: col.cpStarts, ends: col.cpEnds, keep: keep[i], padLeft, padRight });
+      const { inputIds, attentionMask } = assemble(col, from, to, padLeft, padRight, padId);
       const warnings: ChatWarning[] = [...common, ...r.warnings];
       let assistantMasks: number[] | undefined;
       let thinkingMasks: number[] | undefined;
@@ -188,8 +184,7 @@ export class ChatTokenizer {
         ...(o.assistant ? { assistantMasks } : {}),
         ...(o.thinking ? { thinkingMasks } : {}),
         warnings,
-        offsets,
-        cpOffsets,
+        offsets: (unit) => offsetPairs(col, unit, from, to, padLeft, padRight),
         sequence,
         spans: r.rendered,
         spanSource: spans ? spanSource : null,
@@ -263,6 +258,29 @@ function parseJson(text: string, what: string, parse: (text: string) => unknown 
   } catch (e) {
     throw invalid(`${what} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/** input_ids and attention_mask for tokens [from, to) and the padding, from the encoding's columns. */
+function assemble(col: EncodingColumns, from: number, to: number, padLeft: number, padRight: number, padId: number): { inputIds: number[]; attentionMask: number[] } {
+  const n = padLeft + (to - from) + padRight;
+  const inputIds = new Array<number>(n).fill(padId);
+  const attentionMask = new Array<number>(n).fill(0);
+  for (let t = from, k = padLeft; t < to; t++, k++) {
+    inputIds[k] = col.ids[t];
+    attentionMask[k] = 1;
+  }
+  return { inputIds, attentionMask };
+}
+
+/** The [start, end) pairs of tokens [from, to) in one unit, [0, 0] for the padding. */
+function offsetPairs(col: EncodingColumns, unit: OffsetUnit, from: number, to: number, padLeft: number, padRight: number): [number, number][] {
+  const [starts, ends] = unit === "codepoint" ? [col.cpStarts, col.cpEnds] : [col.starts, col.ends];
+  const out = new Array<[number, number]>(padLeft + (to - from) + padRight);
+  let k = 0;
+  for (; k < padLeft; k++) out[k] = [0, 0];
+  for (let t = from; t < to; t++, k++) out[k] = [starts[t], ends[t]];
+  for (; k < out.length; k++) out[k] = [0, 0];
+  return out;
 }
 
 /** transformers' batch test: a list whose first element is a list is a batch. */

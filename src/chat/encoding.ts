@@ -20,10 +20,8 @@ export interface EncodingParts {
   assistantMasks?: number[];
   thinkingMasks?: number[];
   warnings: ChatWarning[];
-  /** Per position of input_ids: [start, end) in UTF-16 units; padding [0, 0]. */
-  offsets: [number, number][];
-  /** Per position of input_ids: [start, end) in code points; padding [0, 0]. */
-  cpOffsets: [number, number][];
+  /** Per position of input_ids: [start, end) in UTF-16 units (`unit` "utf16") or code points; padding [0, 0]. Built on first use. */
+  offsets: (unit: OffsetUnit) => [number, number][];
   sequence: Sequence;
   /** The labeled spans the masks come from, in UTF-16 units of text; none when no mask was asked for. */
   spans: Span[];
@@ -42,6 +40,8 @@ export class ChatEncoding {
   declare warnings: ChatWarning[];
   #parts: EncodingParts;
   #cpAt: Int32Array | undefined;
+  #offsets: [number, number][] | undefined;
+  #cpOffsets: [number, number][] | undefined;
 
   constructor(parts: EncodingParts) {
     this.input_ids = parts.inputIds;
@@ -59,12 +59,12 @@ export class ChatEncoding {
 
   /** [start, end) of each position of input_ids in UTF-16 units of `text` (`text.slice(start, end)`); padding [0, 0]. */
   get offsets(): [number, number][] {
-    return this.#parts.offsets;
+    return (this.#offsets ??= this.#parts.offsets("utf16"));
   }
 
   /** transformers' `offset_mapping`: [start, end) in code points; padding [0, 0]. */
   get offset_mapping(): [number, number][] {
-    return this.#parts.cpOffsets;
+    return (this.#cpOffsets ??= this.#parts.offsets("codepoint"));
   }
 
   /** The labeled spans ("assistant", "think") the masks come from, [start, end) in UTF-16 units of `text`. */
