@@ -2,12 +2,12 @@
 import { compileTemplate, type CompiledTemplate } from "./compile/compiler.ts";
 import { TemplateError } from "./errors.ts";
 import { resolveOptions, type HostFunction, type ResolvedOptions, type TemplateOptions } from "./options.ts";
-import { builtin, type Builtin } from "./runtime/args.ts";
+import { builtin, callBuiltin, type Builtin } from "./runtime/args.ts";
 import { FILTERS } from "./runtime/filters/index.ts";
 import { GLOBALS } from "./runtime/globals.ts";
 import { RenderState, type IterationBudget, type RenderEnv } from "./runtime/state.ts";
 import { TESTS } from "./runtime/tests.ts";
-import { Callable, isPlainDict, type PlainDict, type Value } from "./runtime/value.ts";
+import { Callable, isPlainDict, type CallContext, type PlainDict, type Value } from "./runtime/value.ts";
 import { Source, normalizeNewlines } from "./source.ts";
 import { inferSpans, type TrackedRender } from "./infer/infer.ts";
 import { DEFAULT_THINK_MARKERS, validMarkers, type ThinkMarkers } from "./infer/think.ts";
@@ -51,7 +51,8 @@ function checkContext(context: object): void {
   if (!isPlainDict(context)) throw new TemplateError("invalid-input", "the render context must be a plain object of template variables");
 }
 
-function hostBuiltin(name: string, fn: HostFunction): Builtin<RenderState> {
+/** A host function as a builtin: positional arguments only, so a keyword argument is an error as for any builtin. */
+function hostBuiltin<C>(name: string, fn: HostFunction): Builtin<C> {
   return builtin(name, "*args", (a) => fn(...(a[0] as Value[])));
 }
 
@@ -78,7 +79,11 @@ export class Template {
     for (const [k, fn] of Object.entries(options.tests ?? {})) tests.set(k, hostBuiltin(k, fn));
     const globals = new Map<string, Value>(GLOBALS);
     for (const [k, v] of Object.entries(options.globals ?? {})) {
-      globals.set(k, typeof v === "function" ? new Callable(k, (a) => (v as HostFunction)(...a.args)) : v);
+      if (typeof v !== "function") globals.set(k, v);
+      else {
+        const b = hostBuiltin<CallContext>(k, v as HostFunction);
+        globals.set(k, new Callable(k, (a, ctx) => callBuiltin(b, a, ctx)));
+      }
     }
     this.globals = globals;
     this.compiled = compileTemplate(tree, this.source, o, { filters, tests });

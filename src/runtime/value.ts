@@ -293,7 +293,8 @@ export function truthy(v: Value | undefined): boolean {
       if (v instanceof SpannedString) return v.text.length > 0;
       if (v instanceof PyObject) return true;
       if (isPlainDict(v)) {
-        for (const k in v) if (Object.hasOwn(v, k)) return true;
+        // a key whose value is undefined is absent (as in JSON), here as in dictKeys and dictGet
+        for (const k in v) if (Object.hasOwn(v, k) && (v as PlainDict)[k] !== undefined) return true;
         return false;
       }
       return true;
