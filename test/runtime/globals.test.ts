@@ -2,7 +2,8 @@
 // dict, namespace, raise_exception, strftime_now with the clock pinned), plus what tables cannot show.
 import { describe, expect, it } from "vitest";
 import { TemplateError } from "../../src/errors.ts";
-import { Cycler, GLOBALS, Joiner, strftime } from "../../src/runtime/globals.ts";
+import { Cycler, GLOBALS, Joiner } from "../../src/runtime/globals.ts";
+import { strftime } from "../../src/runtime/strftime.ts";
 import { pyRepr } from "../../src/runtime/pystr.ts";
 import { Callable, Namespace, type Value } from "../../src/runtime/value.ts";
 import { callGlobal, caseTable, makeState } from "./filters/harness.ts";
