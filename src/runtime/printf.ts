@@ -1,7 +1,8 @@
 // printf-style formatting, Python's `str % args` ("%s and %d" % (a, b), "%(name)s" % d, %r, %5.2f, %-3s,
 // %%), with CPython's argument rules (a lone non-tuple argument, mappings) and error messages.
 import { runtimeError } from "../errors.ts";
-import { floatBody, isNeg, pad, type LengthCheck } from "./pyformat.ts";
+import { isNeg } from "./decimal.ts";
+import { floatBody, pad, type LengthCheck } from "./pyformat.ts";
 import { intStr, pyAscii, pyRepr, pyStr } from "./pystr.ts";
 import { DictView, typeNameOf } from "./sequences.ts";
 import { cpChars, cpLength } from "./strings.ts";

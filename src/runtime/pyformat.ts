@@ -1,7 +1,8 @@
 // Python's format-spec mini-language (format(), str.format) and the str.format / format_map field syntax.
 // Floats are formatted from their exact binary value (BigInt), rounding half to even as CPython does,
-// never through toFixed. printf-style `%` lives in printf.ts and shares the float digits.
+// never through toFixed (decimal.ts). printf-style `%` lives in printf.ts and shares the float digits.
 import { runtimeError } from "../errors.ts";
+import { fixedDigits, isNeg, scaled, scaledRound } from "./decimal.ts";
 import { typeNameOf } from "./sequences.ts";
 import { cpChars, cpLength } from "./strings.ts";
 import { floatRepr, intStr, pyAscii, pyRepr, pyStr } from "./pystr.ts";
@@ -10,46 +11,6 @@ import { Float, SpannedString, type Value } from "./value.ts";
 /** Something that refuses strings over the configured limit (RenderState). */
 export interface LengthCheck {
   checkStringLength(n: number): void;
-}
-
-// ---- exact decimal conversion of doubles ----
-
-const VIEW = new DataView(new ArrayBuffer(8));
-
-/** |x| = m × 2^e exactly, for finite x. */
-function decompose(x: number): [bigint, number] {
-  VIEW.setFloat64(0, x);
-  const hi = VIEW.getUint32(0);
-  const lo = VIEW.getUint32(4);
-  const bexp = (hi >>> 20) & 0x7ff;
-  const m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  return bexp === 0 ? [m, -1074] : [m | (1n << 52n), bexp - 1075];
-}
-
-/** |x| × 10^k exactly, as floor quotient, remainder and denominator. */
-function scaled(x: number, k: number): [bigint, bigint, bigint] {
-  const [m, e] = decompose(x);
-  let num = m;
-  let den = 1n;
-  if (k >= 0) num *= 10n ** BigInt(k);
-  else den = 10n ** BigInt(-k);
-  if (e >= 0) num <<= BigInt(e);
-  else den <<= BigInt(-e);
-  const q = num / den;
-  return [q, num - q * den, den];
-}
-
-/** round(|x| × 10^k) to an integer, ties to even, computed exactly. */
-function scaledRound(x: number, k: number): bigint {
-  const [q, r, den] = scaled(x, k);
-  const twice = 2n * r;
-  return twice > den || (twice === den && (q & 1n) === 1n) ? q + 1n : q;
-}
-
-/** Digits of |x| with `prec` digits after the point (`%f`), e.g. "3.14". */
-function fixedBody(ax: number, prec: number): string {
-  const s = scaledRound(ax, prec).toString().padStart(prec + 1, "0");
-  return prec > 0 ? `${s.slice(0, s.length - prec)}.${s.slice(s.length - prec)}` : s;
 }
 
 /** |x| rounded to prec+1 significant digits: the digit string and the decimal exponent. */
@@ -93,7 +54,7 @@ function generalBody(ax: number, prec: number, alt: boolean, upper: boolean, dot
     const frac = alt ? d.slice(1) : d.slice(1).replace(/0+$/, "");
     return (frac || alt ? `${d[0]}.${frac}` : d[0]) + expSuffix(exp, upper);
   }
-  body = fixedBody(ax, Math.max(0, p - 1 - exp));
+  body = fixedDigits(ax, Math.max(0, p - 1 - exp));
   if (!alt && body.includes(".")) body = body.replace(/0+$/, "").replace(/\.$/, "");
   if (alt && !body.includes(".")) body += ".";
   if (dot0 && !body.includes(".")) body += ".0";
@@ -130,7 +91,7 @@ function floatDigits(ax: number, type: string, prec: number | null, alt: boolean
     case "f":
     case "F":
     case "%":
-      body = fixedBody(x, prec ?? 6);
+      body = fixedDigits(x, prec ?? 6);
       return (alt && !body.includes(".") ? body + "." : body) + suffix;
     case "r":
       // no type and no precision: repr's digits; '#' still forces a point (1.e+16)
@@ -143,10 +104,6 @@ function floatDigits(ax: number, type: string, prec: number | null, alt: boolean
   }
 }
 
-/** Negative, -0.0 included (Python prints its sign). */
-export function isNeg(x: number): boolean {
-  return x < 0 || Object.is(x, -0);
-}
 
 // ---- padding and grouping ----
 

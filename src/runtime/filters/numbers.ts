@@ -1,6 +1,7 @@
 // Number filters: abs, int, float, round, filesizeformat, with Python's parsing (int(s, base), float(s))
 // and Python's correctly rounded, round-half-even decimal rounding, done exactly on the double's value.
 import { runtimeError } from "../../errors.ts";
+import { fixedDigits, isNeg, scaledRound } from "../decimal.ts";
 import { builtin } from "../args.ts";
 import { isDecimalCp, isPySpace } from "../pychars.ts";
 import { pyRepr } from "../pystr.ts";
@@ -119,38 +120,12 @@ function doFloat(value: Value, dflt: Value): Value {
   return f === undefined ? dflt : float(f);
 }
 
-/** The sign, mantissa and binary exponent of a finite double: |x| = m * 2^e. */
-function decompose(x: number): { neg: boolean; m: bigint; e: number } {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const hi = view.getUint32(0);
-  const lo = view.getUint32(4);
-  const neg = hi >>> 31 === 1;
-  const exp = (hi >>> 20) & 0x7ff;
-  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  if (exp !== 0) m |= 1n << 52n;
-  return { neg, m, e: (exp === 0 ? 1 : exp) - 1075 };
-}
-
-/** round(|x| * 10^ndigits) to an integer, half to even, computed exactly. */
-function scaledRound(x: number, ndigits: number): { neg: boolean; q: bigint } {
-  const { neg, m, e } = decompose(x);
-  let num = e >= 0 ? m << BigInt(e) : m;
-  let den = e >= 0 ? 1n : 1n << BigInt(-e);
-  if (ndigits >= 0) num *= 10n ** BigInt(ndigits);
-  else den *= 10n ** BigInt(-ndigits);
-  let q = num / den;
-  const r2 = (num - q * den) * 2n;
-  if (r2 > den || (r2 === den && q % 2n === 1n)) q += 1n;
-  return { neg, q };
-}
-
 /** Python round(x, ndigits) of a float (ndigits given): correctly rounded, half to even. */
 export function roundFloat(x: number, ndigits: number): number {
   if (!Number.isFinite(x) || ndigits > 323) return x;
   if (ndigits < -308) return 0 * x;
-  const { neg, q } = scaledRound(x, ndigits);
-  const r = Number(`${q}e${-ndigits}`);
+  const neg = isNeg(x);
+  const r = Number(`${scaledRound(Math.abs(x), ndigits)}e${-ndigits}`);
   if (!Number.isFinite(r)) throw runtimeError("type", "rounded value too large to represent");
   return neg ? -r : r;
 }
@@ -159,10 +134,7 @@ export function roundFloat(x: number, ndigits: number): number {
 export function formatFixed(x: number, digits: number): string {
   if (x !== x) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  const { neg, q } = scaledRound(x, digits);
-  const s = q.toString().padStart(digits + 1, "0");
-  const body = digits === 0 ? s : `${s.slice(0, -digits)}.${s.slice(-digits)}`;
-  return (neg ? "-" : "") + body;
+  return (isNeg(x) ? "-" : "") + fixedDigits(Math.abs(x), digits);
 }
 
 function intFromFloat(f: number): number {
@@ -187,8 +159,8 @@ function doRound(value: Value, precision: Value, methodArg: Value): Value {
     if (typeof n !== "number" || !Number.isInteger(n)) throw runtimeError("type", `'${typeNameOf(precision)}' object cannot be interpreted as an integer`);
     if (isInt) {
       if (n >= 0) return x;
-      const { neg, q } = scaledRound(x, n);
-      return Number(neg ? -q : q) * 10 ** -n;
+      const q = scaledRound(Math.abs(x), n);
+      return Number(x < 0 ? -q : q) * 10 ** -n;
     }
     return float(roundFloat(x, n));
   }
