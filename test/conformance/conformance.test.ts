@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { allCases, formatMismatches, loadEngine, runCases, type Case, type Engine } from "../../conformance/compare.ts";
+import { KNOWN_WORDING, allCases, formatMismatches, loadEngine, runCases, type Case, type Engine } from "../../conformance/compare.ts";
 import { maskCases, runMaskCases, type MaskCase } from "../../conformance/masks/harness.ts";
 import { GOLDENS, ROOT, readJson, type FixtureGolden } from "../../conformance/sources.ts";
 
@@ -47,6 +47,19 @@ describe("conformance with transformers' rendering (goldens from conformance/ref
       const c = cases.find((x) => x.id === id);
       expect(c, `known divergence ${id} is not a conformance case`).toBeDefined();
       expect(runCases(engine, [c as Case])[0].pass, `${id} now matches Python: remove it from known-divergences.json`).toBe(false);
+    }
+  });
+
+  it("lists each known wording difference in COMPATIBILITY.md, and each still differs in wording only", () => {
+    if (engine === undefined) throw new Error(`spanja engine unavailable: ${engineError}`);
+    const doc = readFileSync(join(ROOT, "COMPATIBILITY.md"), "utf8");
+    for (const [id, mention] of KNOWN_WORDING) {
+      expect(doc, `COMPATIBILITY.md must explain ${id}`).toContain(mention);
+      const c = cases.find((x) => x.id === id);
+      expect(c, `known wording difference ${id} is not a conformance case`).toBeDefined();
+      const r = runCases(engine, [c as Case])[0];
+      expect(r.errorClass, `${id}: spanja must raise the same error family as Python`).toBe(true);
+      expect(r.errorDetail, `${id} now has Python's wording: remove it from known-wording.json`).toBe(false);
     }
   });
 
