@@ -182,12 +182,12 @@ export function cpSlice(text: string, start: number, end: number): string {
 /** The outcome of rendering one case with the engine. */
 export type Outcome =
   | { ok: true; text: string; spans: CpSpan[] }
-  | { ok: false; name: string; kind: string | undefined; detail: string | undefined; templateError: boolean; message: string };
+  | { ok: false; name: string; kind: string | undefined; detail: string | undefined; templateError: boolean; message: string; pythonException?: string };
 
 /** An engine throw as an Outcome (class name, kind, detail). */
 export function failure(e: unknown): Outcome {
   if (e instanceof Error) {
-    const rec = e as Error & { kind?: unknown; detail?: unknown };
+    const rec = e as Error & { kind?: unknown; detail?: unknown; pythonException?: unknown };
     const templateError = typeof rec.kind === "string" && typeof rec.detail === "string";
     return {
       ok: false,
@@ -196,6 +196,7 @@ export function failure(e: unknown): Outcome {
       detail: typeof rec.detail === "string" ? rec.detail : undefined,
       templateError,
       message: e.message,
+      ...(typeof rec.pythonException === "string" ? { pythonException: rec.pythonException } : {}),
     };
   }
   return { ok: false, name: typeof e, kind: undefined, detail: undefined, templateError: false, message: String(e) };
@@ -230,7 +231,7 @@ export function renderCases(engine: Engine, cases: readonly Case[]): Outcome[] {
 }
 
 /** Python exception class → what spanja must throw. */
-export type ErrorFamily = "syntax" | "undefined" | "security" | "raised" | "runtime" | "any";
+export type ErrorFamily = "syntax" | "compile" | "undefined" | "security" | "raised" | "runtime" | "python";
 
 export function errorFamily(pythonType: string): ErrorFamily {
   switch (pythonType) {
@@ -246,8 +247,11 @@ export function errorFamily(pythonType: string): ErrorFamily {
       return "raised";
     case "TemplateRuntimeError":
       return "runtime";
+    case "SyntaxError":
+      // Python's compiler rejecting jinja2's generated code ('break' outside loop): a syntax error here
+      return "compile";
     default:
-      return "any";
+      return "python";
   }
 }
 
@@ -266,8 +270,12 @@ export function familyMatches(expected: GoldenError, got: Outcome): boolean {
       return got.kind === "raised";
     case "runtime":
       return got.name !== "TemplateSyntaxError";
-    case "any":
-      return true;
+    case "compile":
+      return got.name === "TemplateSyntaxError";
+    case "python":
+      // the engine names the Python class of its error; a construct spanja refuses (unsupported) or a
+      // limit it enforces counts as raising whatever Python raised there
+      return got.pythonException === expected.type || got.kind === "unsupported" || got.kind === "limit";
   }
 }
 

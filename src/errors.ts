@@ -2,7 +2,12 @@
 // Imports only source.ts; everyone may import it.
 import type { Loc, Source } from "./source.ts";
 
-/** What went wrong, for code that branches on it. */
+/**
+ * What went wrong, for code that branches on it. The runtime kinds name the exception Python raises in
+ * the same place (pythonException): "type" TypeError, "arguments" a TypeError of argument binding,
+ * "filter-argument" jinja2's FilterArgumentError, "assertion" an AssertionError of jinja2's, "value" ValueError, "zero-division", "overflow", "index", "key", "attribute", "runtime" jinja2's own
+ * TemplateRuntimeError (or Python's RuntimeError). "internal" is a spanja bug caught at the boundary.
+ */
 export type ErrorKind =
   | "syntax"
   | "unsupported"
@@ -11,11 +16,46 @@ export type ErrorKind =
   | "undefined"
   | "type"
   | "arguments"
+  | "filter-argument"
+  | "assertion"
+  | "value"
+  | "zero-division"
+  | "overflow"
+  | "index"
+  | "key"
+  | "attribute"
+  | "runtime"
   | "security"
   | "limit"
   | "raised"
+  | "internal"
   | "invalid-input"
   | "inference";
+
+/**
+ * The Python exception class each kind stands for, where jinja2 or Python raises one; the kinds without an
+ * entry are spanja's own (limits, inference, bad input, unsupported constructs, bugs).
+ */
+export const PYTHON_EXCEPTION: Readonly<Partial<Record<ErrorKind, string>>> = {
+  syntax: "TemplateSyntaxError",
+  "unknown-filter": "TemplateAssertionError",
+  "unknown-test": "TemplateAssertionError",
+  undefined: "UndefinedError",
+  type: "TypeError",
+  arguments: "TypeError",
+  "filter-argument": "FilterArgumentError",
+  assertion: "AssertionError",
+  value: "ValueError",
+  "zero-division": "ZeroDivisionError",
+  overflow: "OverflowError",
+  index: "IndexError",
+  key: "KeyError",
+  attribute: "AttributeError",
+  runtime: "TemplateRuntimeError",
+  security: "SecurityError",
+  raised: "TemplateError",
+};
+
 
 /** A frame of macro calls, for the `in macro 'x', called at L:C` lines. */
 export interface MacroFrame {
@@ -49,6 +89,18 @@ export class TemplateError extends Error {
     this.templateName = options.source?.name;
     this.frames = options.frames ?? [];
     this.refreshMessage();
+  }
+
+  /**
+   * The Python exception class jinja2 (in transformers' environment) raises for the same error, e.g.
+   * "ZeroDivisionError"; undefined for spanja's own kinds (limits, unsupported constructs, bad input). An
+   * unknown filter or test is TemplateAssertionError when the template compiles, TemplateRuntimeError when
+   * found at render time (`map('nosuch')`); the range limit jinja2's sandbox also has is its OverflowError.
+   */
+  get pythonException(): string | undefined {
+    if ((this.kind === "unknown-filter" || this.kind === "unknown-test") && this instanceof TemplateRuntimeError) return "TemplateRuntimeError";
+    if (this.kind === "limit") return this.detail.startsWith("Range too big") ? "OverflowError" : undefined;
+    return PYTHON_EXCEPTION[this.kind];
   }
 
   /** Attaches a position unless one is already known (the innermost position wins). */
@@ -96,6 +148,7 @@ const RUNTIME_NAMES: Partial<Record<ErrorKind, string>> = {
   limit: "LimitError",
   raised: "TemplateError",
 };
+
 
 /** An error while rendering; the class name follows the kind, as jinja2's exception classes do. */
 export class TemplateRuntimeError extends TemplateError {

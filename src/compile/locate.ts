@@ -34,7 +34,7 @@ export function toTemplateError(e: unknown, loc: Loc | undefined, source: Source
   // a safety net: builtins check limits.maxStringLength before they build, so this is a missed check
   else if (e instanceof RangeError && /Invalid (string|array) length/i.test(e.message)) {
     err = new LimitError(`a ${/array/i.test(e.message) ? "list" : "string"} grew past the JS engine's maximum length (limits.maxStringLength)`, { cause: e });
-  } else err = runtimeError("type", `internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  } else err = runtimeError("internal", `internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   if (loc !== undefined) err.locate(loc, source);
   return err;
 }

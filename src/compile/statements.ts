@@ -232,7 +232,7 @@ function compileAssign(target: ast.AssignTarget, cx: CompileContext): Assign {
       const { object, attr } = target;
       return located(cx, target.loc, (f: Frame, v: Value) => {
         const ns = resolve(f, object);
-        if (!(ns instanceof Namespace)) throw runtimeError("type", "cannot assign attribute on non-namespace object");
+        if (!(ns instanceof Namespace)) throw runtimeError("runtime", "cannot assign attribute on non-namespace object");
         ns.attrs.set(attr, v);
       });
     }
@@ -241,8 +241,8 @@ function compileAssign(target: ast.AssignTarget, cx: CompileContext): Assign {
       const n = items.length;
       return located(cx, target.loc, (f: Frame, v: Value) => {
         const vals = iterate(plain(f, v));
-        if (vals.length < n) throw runtimeError("type", `not enough values to unpack (expected ${n}, got ${vals.length})`);
-        if (vals.length > n) throw runtimeError("type", `too many values to unpack (expected ${n})`);
+        if (vals.length < n) throw runtimeError("value", `not enough values to unpack (expected ${n}, got ${vals.length})`);
+        if (vals.length > n) throw runtimeError("value", `too many values to unpack (expected ${n})`);
         for (let i = 0; i < n; i++) items[i](f, vals[i]);
       });
     }

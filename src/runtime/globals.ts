@@ -50,7 +50,7 @@ function range(args: Value[], ctx: RenderState): Value[] {
   if (args.length > 3) throw runtimeError("type", `range expected at most 3 arguments, got ${args.length}`);
   const n = args.map(rangeArg);
   const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
-  if (step === 0) throw runtimeError("type", "range() arg 3 must not be zero");
+  if (step === 0) throw runtimeError("value", "range() arg 3 must not be zero");
   const len = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
   const max = ctx.env.limits.maxRange;
   if (len > max) {
@@ -97,7 +97,7 @@ function buildDict(args: Value[], kwargs: Map<string, Value>): Map<Value, Value>
         const seq = isString(el) || Array.isArray(el) || el instanceof Tuple || isDict(el) || el instanceof Undefined;
         if (!seq) throw runtimeError("type", `cannot convert dictionary update sequence element #${i} to a sequence`);
         const pair = iterate(el);
-        if (pair.length !== 2) throw runtimeError("type", `dictionary update sequence element #${i} has length ${pair.length}; 2 is required`);
+        if (pair.length !== 2) throw runtimeError("value", `dictionary update sequence element #${i} has length ${pair.length}; 2 is required`);
         dictSet(d, pair[0], pair[1]);
       });
     }
@@ -205,7 +205,7 @@ const LOREM_IPSUM_WORDS = (
 
 /** Python random.randrange(a, b) for ints (Math.random stands in for Python's Mersenne Twister). */
 function randrange(a: number, b: number): number {
-  if (b <= a) throw runtimeError("type", `empty range for randrange() (${a}, ${b}, ${b - a})`);
+  if (b <= a) throw runtimeError("value", `empty range for randrange() (${a}, ${b}, ${b - a})`);
   return a + Math.floor(Math.random() * (b - a));
 }
 
@@ -268,7 +268,7 @@ export const GLOBALS: ReadonlyMap<string, Value> = new Map<string, Value>([
     "cycler",
     fn("cycler", builtin<RenderState>("Cycler.__init__", "*items", (a) => {
       const items = a[0] as Value[];
-      if (items.length === 0) throw runtimeError("type", "at least one item has to be provided");
+      if (items.length === 0) throw runtimeError("runtime", "at least one item has to be provided");
       return new Cycler(items);
     })),
   ],

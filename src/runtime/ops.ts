@@ -151,18 +151,18 @@ function arith(op: ArithOp, x: Num, y: Num): Value {
     case "*":
       return isF ? float(a * b) : int(a * b);
     case "/":
-      if (b === 0) throw runtimeError("type", isF ? "float division by zero" : "division by zero");
+      if (b === 0) throw runtimeError("zero-division", isF ? "float division by zero" : "division by zero");
       return float(a / b);
     case "//":
-      if (b === 0) throw runtimeError("type", isF ? "float floor division by zero" : "integer division or modulo by zero");
+      if (b === 0) throw runtimeError("zero-division", isF ? "float floor division by zero" : "integer division or modulo by zero");
       return isF ? float(floatDivmod(a, b)[0]) : intDivmod(a, b)[0];
     case "%":
-      if (b === 0) throw runtimeError("type", isF ? "float modulo" : "integer modulo by zero");
+      if (b === 0) throw runtimeError("zero-division", isF ? "float modulo" : "integer modulo by zero");
       return isF ? float(floatDivmod(a, b)[1]) : intDivmod(a, b)[1];
     case "**":
       return power(a, b, isF);
     default:
-      throw runtimeError("type", `spanja bug: operator ${op}`);
+      throw runtimeError("internal", `spanja bug: operator ${op}`);
   }
 }
 
@@ -219,12 +219,12 @@ function power(a: number, b: number, isF: boolean): Value {
     if (av === 1) return new Float(1);
     return b > 0 === av > 1 ? Infinity : new Float(0);
   }
-  if (a === 0 && b < 0) throw runtimeError("type", "0.0 cannot be raised to a negative power");
+  if (a === 0 && b < 0) throw runtimeError("zero-division", "0.0 cannot be raised to a negative power");
   if (a < 0 && Number.isFinite(a) && !Number.isInteger(b)) {
-    throw runtimeError("type", "spanja: complex results of ** are not supported (Python returns a complex number)");
+    throw runtimeError("unsupported", "spanja: complex results of ** are not supported (Python returns a complex number)");
   }
   const r = Math.pow(a, b);
-  if (!Number.isFinite(r) && Number.isFinite(a)) throw runtimeError("type", "(34, 'Numerical result out of range')");
+  if (!Number.isFinite(r) && Number.isFinite(a)) throw runtimeError("overflow", "(34, 'Numerical result out of range')");
   return float(r);
 }
 

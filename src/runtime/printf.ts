@@ -21,8 +21,8 @@ function realNumber(v: Value, conv: string, forInt: boolean): number {
 }
 
 function truncInt(x: number): number {
-  if (x !== x) throw runtimeError("type", "cannot convert float NaN to integer");
-  if (!Number.isFinite(x)) throw runtimeError("type", "cannot convert float infinity to integer");
+  if (x !== x) throw runtimeError("value", "cannot convert float NaN to integer");
+  if (!Number.isFinite(x)) throw runtimeError("overflow", "cannot convert float infinity to integer");
   return Math.trunc(x);
 }
 
@@ -35,7 +35,7 @@ function mappingItem(d: Value, key: string): Value {
   if (d instanceof Undefined) throw undefinedError(d);
   if (Array.isArray(d)) throw runtimeError("type", "list indices must be integers or slices, not str");
   const v = dictGet(d as ReadonlyMap<Value, Value>, key);
-  if (v === undefined) throw runtimeError("type", pyRepr(key));
+  if (v === undefined) throw runtimeError("key", pyRepr(key));
   return v;
 }
 
@@ -65,7 +65,7 @@ export function percentFormat(fmt: string, args: Value, check?: LengthCheck): st
     const m = PRINTF.exec(fmt) as RegExpExecArray;
     i = PRINTF.lastIndex;
     const [, key, flags, w, pr, conv] = m;
-    if (conv === undefined) throw runtimeError("type", "incomplete format");
+    if (conv === undefined) throw runtimeError("value", "incomplete format");
     if (conv === "%" && m[0].length === 2) {
       out += "%";
       continue;
@@ -167,14 +167,14 @@ function printfOne(v: Value, conv: string, flags: string, width: number, left: b
       }
       if (typeof v === "boolean" || (typeof v === "number" && Number.isInteger(v))) {
         const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
-        if (n < 0 || n > 0x10ffff) throw runtimeError("type", "%c arg not in range(0x110000)");
+        if (n < 0 || n > 0x10ffff) throw runtimeError("overflow", "%c arg not in range(0x110000)");
         return padTo(String.fromCodePoint(n));
       }
       throw runtimeError("type", "%c requires int or char");
     }
     default: {
       const cp = conv.codePointAt(0) as number;
-      throw runtimeError("type", `unsupported format character '${conv}' (0x${cp.toString(16)}) at index ${at}`);
+      throw runtimeError("value", `unsupported format character '${conv}' (0x${cp.toString(16)}) at index ${at}`);
     }
   }
 }

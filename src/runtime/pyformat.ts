@@ -165,14 +165,14 @@ const SPEC = /^(?:(.)?([<>=^]))?([-+ ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?(.)
 /** CPython parse_internal_render_format_spec; `defaultType` is 's' for str, 'd' for int, '' for float. */
 function parseSpec(spec: string, v: Value, defaultType: string): Spec {
   const m = SPEC.exec(spec);
-  if (m === null) throw runtimeError("type", `Invalid format specifier '${spec}' for object of type '${typeNameOf(v)}'`);
+  if (m === null) throw runtimeError("value", `Invalid format specifier '${spec}' for object of type '${typeNameOf(v)}'`);
   const zero = m[6] !== undefined;
   const type = m[10] ?? defaultType;
   // the parser already refuses a separator the presentation type cannot group ('_' also fits b o x X)
   if (m[8] !== undefined && !"defgEGF%".includes(type) && !(m[8] === "_" && "boxX".includes(type))) {
     const t = type.codePointAt(0) as number;
     const shown = t > 32 && t < 128 ? type : `\\x${t.toString(16)}`;
-    throw runtimeError("type", `Cannot specify '${m[8]}' with '${shown}'.`);
+    throw runtimeError("value", `Cannot specify '${m[8]}' with '${shown}'.`);
   }
   // CPython: a '0' before the width sets the fill to '0' unless a fill was given (and, for numbers
   // only, the alignment to '=' unless one was given: see layoutNumber)
@@ -218,12 +218,12 @@ function signOf(neg: boolean, flag: string): string {
 
 function formatIntSpec(n: number, s: Spec, check?: LengthCheck): string {
   const t = s.type;
-  if (s.precision !== null) throw runtimeError("type", "Precision not allowed in integer format specifier");
-  if (s.z) throw runtimeError("type", "Negative zero coercion (z) not allowed in integer format specifier");
+  if (s.precision !== null) throw runtimeError("value", "Precision not allowed in integer format specifier");
+  if (s.z) throw runtimeError("value", "Negative zero coercion (z) not allowed in integer format specifier");
   if (t === "c") {
-    if (s.sign) throw runtimeError("type", "Sign not allowed with integer format specifier 'c'");
-    if (s.alt) throw runtimeError("type", "Alternate form (#) not allowed with integer format specifier 'c'");
-    if (n < 0 || n > 0x10ffff) throw runtimeError("type", "%c arg not in range(0x110000)");
+    if (s.sign) throw runtimeError("value", "Sign not allowed with integer format specifier 'c'");
+    if (s.alt) throw runtimeError("value", "Alternate form (#) not allowed with integer format specifier 'c'");
+    if (n < 0 || n > 0x10ffff) throw runtimeError("overflow", "%c arg not in range(0x110000)");
     return pad(String.fromCodePoint(n), s.width, s.align || ">", s.fill, check);
   }
   const big = BigInt(n < 0 ? -n : n);
@@ -270,11 +270,11 @@ function formatFloatSpec(x: number, s: Spec, check?: LengthCheck): string {
 }
 
 function formatStrSpec(str: string, s: Spec, check?: LengthCheck): string {
-  if (s.type !== "" && s.type !== "s") throw runtimeError("type", `Unknown format code '${s.type}' for object of type 'str'`);
-  if (s.sign) throw runtimeError("type", s.sign === " " ? "Space not allowed in string format specifier" : "Sign not allowed in string format specifier");
-  if (s.z) throw runtimeError("type", "Negative zero coercion (z) not allowed in format specifier");
-  if (s.alt) throw runtimeError("type", "Alternate form (#) not allowed in string format specifier");
-  if (s.align === "=") throw runtimeError("type", "'=' alignment not allowed in string format specifier");
+  if (s.type !== "" && s.type !== "s") throw runtimeError("value", `Unknown format code '${s.type}' for object of type 'str'`);
+  if (s.sign) throw runtimeError("value", s.sign === " " ? "Space not allowed in string format specifier" : "Sign not allowed in string format specifier");
+  if (s.z) throw runtimeError("value", "Negative zero coercion (z) not allowed in format specifier");
+  if (s.alt) throw runtimeError("value", "Alternate form (#) not allowed in string format specifier");
+  if (s.align === "=") throw runtimeError("value", "'=' alignment not allowed in string format specifier");
   const text = s.precision !== null && cpLength(str) > s.precision ? cpChars(str).slice(0, s.precision).join("") : str;
   return pad(text, s.width, s.align || "<", s.fill, check);
 }
@@ -287,12 +287,12 @@ export function formatValue(v: Value, spec: string, check?: LengthCheck): string
     const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
     const s = parseSpec(spec, v, "d");
     if ("eEfFgG%".includes(s.type) && s.type !== "") return formatFloatSpec(n, s, check);
-    if (s.type !== "" && !"bcdoxXn".includes(s.type)) throw runtimeError("type", `Unknown format code '${s.type}' for object of type '${typeNameOf(v)}'`);
+    if (s.type !== "" && !"bcdoxXn".includes(s.type)) throw runtimeError("value", `Unknown format code '${s.type}' for object of type '${typeNameOf(v)}'`);
     return formatIntSpec(n, s, check);
   }
   if (typeof v === "number" || v instanceof Float) {
     const s = parseSpec(spec, v, "");
-    if (s.type !== "" && !"eEfFgGn%".includes(s.type)) throw runtimeError("type", `Unknown format code '${s.type}' for object of type 'float'`);
+    if (s.type !== "" && !"eEfFgGn%".includes(s.type)) throw runtimeError("value", `Unknown format code '${s.type}' for object of type 'float'`);
     return formatFloatSpec(typeof v === "number" ? v : v.value, s, check);
   }
   throw runtimeError("type", `unsupported format string passed to ${typeNameOf(v)}.__format__`);
@@ -317,7 +317,7 @@ export function strFormat(template: string, args: readonly Value[], kwargs: (key
 }
 
 function vformat(template: string, args: readonly Value[], kwargs: (key: string) => Value | undefined, access: FieldAccess, st: FormatState, depth: number, check?: LengthCheck): string {
-  if (depth < 0) throw runtimeError("type", "Max string recursion exceeded");
+  if (depth < 0) throw runtimeError("value", "Max string recursion exceeded");
   let out = "";
   let i = 0;
   const n = template.length;
@@ -329,7 +329,7 @@ function vformat(template: string, args: readonly Value[], kwargs: (key: string)
         i += 2;
         continue;
       }
-      throw runtimeError("type", "Single '}' encountered in format string");
+      throw runtimeError("value", "Single '}' encountered in format string");
     }
     if (c !== "{") {
       out += c;
@@ -356,7 +356,7 @@ function vformat(template: string, args: readonly Value[], kwargs: (key: string)
       else if (template[j] === "}" && --level === 0) break;
       j++;
     }
-    if (j >= n) throw runtimeError("type", i + 1 === n ? "Single '{' encountered in format string" : "expected '}' before end of string");
+    if (j >= n) throw runtimeError("value", i + 1 === n ? "Single '{' encountered in format string" : "expected '}' before end of string");
     const field = replaceField(template.slice(i + 1, j), args, kwargs, access, st, depth, check);
     // each field is within the limit; together they may not be
     check?.checkStringLength(out.length + field.length);
@@ -372,7 +372,7 @@ function replaceField(field: string, args: readonly Value[], kwargs: (key: strin
   while (k < field.length && field[k] !== "!" && field[k] !== ":") {
     if (field[k] === "[") {
       const close = field.indexOf("]", k);
-      if (close === -1) throw runtimeError("type", "expected '}' before end of string");
+      if (close === -1) throw runtimeError("value", "expected '}' before end of string");
       k = close;
     }
     k++;
@@ -381,9 +381,9 @@ function replaceField(field: string, args: readonly Value[], kwargs: (key: strin
   let conversion = "";
   let spec = "";
   if (field[k] === "!") {
-    if (k + 1 >= field.length) throw runtimeError("type", "end of string while looking for conversion specifier");
+    if (k + 1 >= field.length) throw runtimeError("value", "end of string while looking for conversion specifier");
     conversion = field[k + 1];
-    if (k + 2 < field.length && field[k + 2] !== ":") throw runtimeError("type", "expected ':' after conversion specifier");
+    if (k + 2 < field.length && field[k + 2] !== ":") throw runtimeError("value", "expected ':' after conversion specifier");
     spec = field.slice(k + 3);
   } else if (field[k] === ":") spec = field.slice(k + 1);
   const m = /^([^.[]*)(.*)$/s.exec(name) as RegExpExecArray;
@@ -391,22 +391,22 @@ function replaceField(field: string, args: readonly Value[], kwargs: (key: strin
   let obj: Value;
   // string.Formatter (not str.format) says "manual … to automatic" for both directions
   if (first === "") {
-    if (st.mode === "manual") throw runtimeError("type", "cannot switch from manual field specification to automatic field numbering");
+    if (st.mode === "manual") throw runtimeError("value", "cannot switch from manual field specification to automatic field numbering");
     st.mode = "auto";
     obj = positionalArg(args, st.auto++);
   } else if (/^\d+$/.test(first)) {
-    if (st.mode === "auto") throw runtimeError("type", "cannot switch from manual field specification to automatic field numbering");
+    if (st.mode === "auto") throw runtimeError("value", "cannot switch from manual field specification to automatic field numbering");
     st.mode = "manual";
     obj = positionalArg(args, Number(first));
   } else {
     const v = kwargs(first);
-    if (v === undefined) throw runtimeError("type", pyRepr(first));
+    if (v === undefined) throw runtimeError("key", pyRepr(first));
     obj = v;
   }
   let rest = m[2];
   while (rest.length > 0) {
     const part = /^\.([^.[]+)|^\[([^\]]+)\]/.exec(rest);
-    if (part === null) throw runtimeError("type", rest.startsWith(".") ? "Empty attribute in format string" : "Only '.' or '[' may follow ']' in format field specifier");
+    if (part === null) throw runtimeError("value", rest.startsWith(".") ? "Empty attribute in format string" : "Only '.' or '[' may follow ']' in format field specifier");
     if (part[1] !== undefined) obj = access(obj, part[1], true);
     else obj = access(obj, /^\d+$/.test(part[2]) ? Number(part[2]) : part[2], false);
     rest = rest.slice(part[0].length);
@@ -414,7 +414,7 @@ function replaceField(field: string, args: readonly Value[], kwargs: (key: strin
   if (conversion === "r") obj = pyRepr(obj);
   else if (conversion === "s") obj = pyStr(obj);
   else if (conversion === "a") obj = pyAscii(obj);
-  else if (conversion !== "") throw runtimeError("type", `Unknown conversion specifier ${conversion}`);
+  else if (conversion !== "") throw runtimeError("value", `Unknown conversion specifier ${conversion}`);
   // string.Formatter runs every spec, even '', through _vformat at depth - 1
   const fullSpec = depth < 1 || spec.includes("{") ? vformat(spec, args, kwargs, access, st, depth - 1, check) : spec;
   return formatValue(obj, fullSpec, check);
@@ -422,6 +422,6 @@ function replaceField(field: string, args: readonly Value[], kwargs: (key: strin
 
 function positionalArg(args: readonly Value[], i: number): Value {
   // string.Formatter.get_value indexes the args tuple directly
-  if (i >= args.length) throw runtimeError("type", "tuple index out of range");
+  if (i >= args.length) throw runtimeError("index", "tuple index out of range");
   return args[i];
 }

@@ -170,7 +170,7 @@ const STR = new Map<string, Method>([
   }),
   m("old", "index", "self, sub, start=None, end=None", (a) => {
     const i = search(a, "find");
-    if (i === -1) throw runtimeError("type", "substring not found");
+    if (i === -1) throw runtimeError("value", "substring not found");
     return i;
   }),
   m("noargs", "isalnum", "self", (a) => allChars(selfText(a), isAlnum)),
@@ -207,7 +207,7 @@ const STR = new Map<string, Method>([
   m("old", "rfind", "self, sub, start=None, end=None", (a) => search(a, "rfind")),
   m("old", "rindex", "self, sub, start=None, end=None", (a) => {
     const i = search(a, "rfind");
-    if (i === -1) throw runtimeError("type", "substring not found");
+    if (i === -1) throw runtimeError("value", "substring not found");
     return i;
   }),
   m("clinic", "rjust", "self, width, fillchar=' '", (a, ctx) => {
@@ -254,7 +254,7 @@ function seqIndex(a: Value[], kind: "list" | "tuple"): number {
   const msg = "slice indices must be integers or have an __index__ method";
   const [start, stop] = adjust(sliceIndex(a[2], msg), sliceIndex(a[3], msg), items.length);
   for (let i = start; i < stop; i++) if (pyEquals(items[i], a[1])) return i;
-  throw runtimeError("type", kind === "list" ? `${pyRepr(a[1])} is not in list` : "tuple.index(x): x not in tuple");
+  throw runtimeError("value", kind === "list" ? `${pyRepr(a[1])} is not in list` : "tuple.index(x): x not in tuple");
 }
 
 const LIST = new Map<string, Method>([
@@ -286,8 +286,8 @@ function bigToNumber(n: bigint): number {
 
 /** float.as_integer_ratio: the exact fraction, in lowest terms (a power of two below). */
 function ratio(x: number): Tuple {
-  if (x !== x) throw runtimeError("type", "cannot convert NaN to integer ratio");
-  if (!Number.isFinite(x)) throw runtimeError("type", "cannot convert Infinity to integer ratio");
+  if (x !== x) throw runtimeError("value", "cannot convert NaN to integer ratio");
+  if (!Number.isFinite(x)) throw runtimeError("overflow", "cannot convert Infinity to integer ratio");
   if (x === 0) return new Tuple([0, 1]);
   let [m, e] = floatParts(x);
   while ((m & 1n) === 0n && e < 0) {

@@ -44,7 +44,7 @@ export function cpAt(s: string, i: number): string | undefined {
 /** Python slice.indices(length): clamped start, stop and step for a sequence of `length` items. */
 export function sliceIndices(length: number, start: number | null, stop: number | null, step: number | null): [number, number, number] {
   const st = step ?? 1;
-  if (st === 0) throw runtimeError("type", "slice step cannot be zero");
+  if (st === 0) throw runtimeError("value", "slice step cannot be zero");
   let a: number;
   let b: number;
   if (st > 0) {

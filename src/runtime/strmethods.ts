@@ -166,7 +166,7 @@ export function split(s: string, sepV: Value, maxV: Value, fromRight: boolean): 
     if (i >= 0) out.push(s.slice(0, i + 1));
     return out.reverse();
   }
-  if (sep === "") throw runtimeError("type", "empty separator");
+  if (sep === "") throw runtimeError("value", "empty separator");
   if (!fromRight) {
     let i = 0;
     while (max-- > 0) {
@@ -288,7 +288,7 @@ export function join(a: Value[], ctx: Ctx): string {
 export function partition(a: Value[], fromRight: boolean): Tuple {
   const s = selfText(a);
   const sep = mustStr(a[1]);
-  if (sep === "") throw runtimeError("type", "empty separator");
+  if (sep === "") throw runtimeError("value", "empty separator");
   const k = fromRight ? cpFindLast(s, sep) : cpFind(s, sep);
   if (k === -1) return new Tuple(fromRight ? ["", "", s] : [s, "", ""]);
   return new Tuple([s.slice(0, k), sep, s.slice(k + sep.length)]);

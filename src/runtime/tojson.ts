@@ -81,7 +81,7 @@ function separatorPair(sep: Value, indent: string | null): [string, string] {
   const items = sep instanceof Tuple ? sep.items : Array.isArray(sep) ? (sep as readonly Value[]) : null;
   if (items === null) throw runtimeError("type", `cannot unpack non-iterable ${typeNameOf(sep)} object`);
   if (items.length !== 2) {
-    throw runtimeError("type", items.length < 2 ? `not enough values to unpack (expected 2, got ${items.length})` : "too many values to unpack (expected 2)");
+    throw runtimeError("value", items.length < 2 ? `not enough values to unpack (expected 2, got ${items.length})` : "too many values to unpack (expected 2)");
   }
   const [a, b] = items.map((x) => (typeof x === "string" ? x : x instanceof SpannedString ? x.text : notSerializableSep(x)));
   return [a, b];
@@ -117,7 +117,7 @@ export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}
   const active = new Set<object>();
 
   const enter = (o: object): void => {
-    if (active.has(o)) throw runtimeError("type", "Circular reference detected");
+    if (active.has(o)) throw runtimeError("value", "Circular reference detected");
     if (active.size >= MAX_DEPTH) throw runtimeError("limit", "maximum recursion depth exceeded while encoding a JSON object");
     active.add(o);
   };
@@ -178,7 +178,7 @@ function compact(x: Value, itemSep: string, keySep: string, ascii: boolean, dept
   const isList = Array.isArray(x) && !(x instanceof DictView);
   const isDict = !isList && (x instanceof Map || isPlainDict(x));
   if (!isList && !isDict && !(x instanceof Tuple)) return notSerializable(x);
-  if (active.has(x as object)) throw runtimeError("type", "Circular reference detected");
+  if (active.has(x as object)) throw runtimeError("value", "Circular reference detected");
   if (depth >= MAX_DEPTH) throw runtimeError("limit", "maximum recursion depth exceeded while encoding a JSON object");
   active.add(x as object);
   let out: string;

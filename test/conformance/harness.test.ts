@@ -62,10 +62,12 @@ function oracle(cases: readonly Case[], tweak: (text: string) => string = (t) =>
           security: ["SecurityError", "security"],
           raised: ["TemplateRuntimeError", "raised"],
           runtime: ["TemplateRuntimeError", "type"],
-          any: ["TemplateRuntimeError", "type"],
+          compile: ["TemplateSyntaxError", "syntax"],
+          python: ["TemplateRuntimeError", "type"],
         };
-        // a syntax-family error keeps its own class (TemplateAssertionError is one)
-        throw new StubError(fam === "syntax" ? g.error.type : names[fam][0], names[fam][1], g.error.message);
+        // a syntax-family error keeps its own class (TemplateAssertionError is one); a Python one names its class
+        const err = new StubError(fam === "syntax" ? g.error.type : names[fam][0], names[fam][1], g.error.message);
+        throw fam === "python" ? Object.assign(err, { pythonException: g.error.type }) : err;
       }
       const text = g.text ?? "";
       return { text: tweak(text), spans: g.spans.map((s) => ({ label: s.label, start: cpToUtf16(text, s.start), end: cpToUtf16(text, s.end) })), warnings: [] };
@@ -157,6 +159,11 @@ describe("error families", () => {
     expect(familyMatches({ type: "TemplateError", message: "" }, e("TemplateRuntimeError", "raised"))).toBe(true);
     expect(familyMatches({ type: "TemplateError", message: "" }, e("TemplateRuntimeError", "type"))).toBe(false);
     expect(familyMatches({ type: "TypeError", message: "" }, e("LimitError", "limit"))).toBe(true);
+    const py = (cls: string): Outcome => ({ ...e("TemplateRuntimeError", "type"), pythonException: cls } as Outcome);
+    expect(familyMatches({ type: "ZeroDivisionError", message: "" }, py("ZeroDivisionError"))).toBe(true);
+    expect(familyMatches({ type: "ZeroDivisionError", message: "" }, py("TypeError"))).toBe(false);
+    expect(familyMatches({ type: "ValueError", message: "" }, e("TemplateRuntimeError", "type"))).toBe(false);
+    expect(familyMatches({ type: "SyntaxError", message: "" }, e("TemplateSyntaxError", "syntax"))).toBe(true);
     expect(familyMatches({ type: "TemplateRuntimeError", message: "" }, e("TemplateSyntaxError", "syntax"))).toBe(false);
   });
   it("require a TemplateError, never a plain JS error", () => {
@@ -198,8 +205,9 @@ describe("ids/masks harness with a stub ChatTokenizer", () => {
             if (c.failClosed !== undefined) throw Object.assign(new StubError("InferenceError", "inference", g.error?.message ?? ""), { reason: c.failClosed });
             if (g.error !== null) {
               const fam = errorFamily(g.error.type);
-              const name = fam === "syntax" ? g.error.type : fam === "undefined" ? "UndefinedError" : fam === "security" ? "SecurityError" : "TemplateRuntimeError";
-              throw new StubError(name, fam === "raised" ? "raised" : "type", g.error.message);
+              const name = fam === "syntax" ? g.error.type : fam === "compile" ? "TemplateSyntaxError" : fam === "undefined" ? "UndefinedError" : fam === "security" ? "SecurityError" : "TemplateRuntimeError";
+              const err = new StubError(name, fam === "raised" ? "raised" : "type", g.error.message);
+              throw fam === "python" ? Object.assign(err, { pythonException: g.error.type }) : err;
             }
             const texts = g.samples.map((s) => s.text);
             return { text: g.batched ? texts : texts[0], ...g, ...(spoil ? spoil(g) : {}) };

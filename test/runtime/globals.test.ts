@@ -158,7 +158,7 @@ describe("cycler and joiner", () => {
   });
   it("cycler needs an item", () => {
     // python3: RuntimeError: at least one item has to be provided
-    expect(detail(() => callGlobal("cycler", ""))).toBe("TemplateRuntimeError type: at least one item has to be provided");
+    expect(detail(() => callGlobal("cycler", ""))).toBe("TemplateRuntimeError runtime: at least one item has to be provided");
   });
   it("joiner returns '' once, then the separator", () => {
     const state = makeState();
@@ -188,7 +188,7 @@ describe("lipsum", () => {
   });
   it("reports Python's errors", () => {
     // python3: ValueError: empty range for randrange() (5, 5, 0); TypeError: generate_lorem_ipsum() got an unexpected keyword argument 'foo'
-    expect(detail(() => callGlobal("lipsum", "1, False, 5, 5"))).toBe("TemplateRuntimeError type: empty range for randrange() (5, 5, 0)");
+    expect(detail(() => callGlobal("lipsum", "1, False, 5, 5"))).toBe("TemplateRuntimeError value: empty range for randrange() (5, 5, 0)");
     expect(detail(() => callGlobal("lipsum", "foo=1"))).toBe("TemplateRuntimeError arguments: generate_lorem_ipsum() got an unexpected keyword argument 'foo'");
   });
 });

@@ -36,10 +36,10 @@ function prepareMap(ctx: RenderState, args: Value[], kwargs: Map<string, Value>)
     rest.delete("attribute");
     const dflt = rest.get("default") ?? null;
     rest.delete("default");
-    if (rest.size > 0) throw runtimeError("arguments", `Unexpected keyword argument ${pyRepr(rest.keys().next().value as string)}`);
+    if (rest.size > 0) throw runtimeError("filter-argument", `Unexpected keyword argument ${pyRepr(rest.keys().next().value as string)}`);
     return attrGetter(ctx, attribute, undefined, dflt);
   }
-  if (args.length === 0) throw runtimeError("arguments", "map requires a filter argument");
+  if (args.length === 0) throw runtimeError("filter-argument", "map requires a filter argument");
   const [name, ...rest] = args;
   return (item) => callByName(ctx, "filter", name, item, rest, kwargs);
 }
@@ -67,7 +67,7 @@ function prepareSelectOrReject(args: Value[], kwargs: Map<string, Value>, ctx: R
   let trans = (x: Value): Value => x;
   let off = 0;
   if (lookupAttr) {
-    if (args.length === 0) throw runtimeError("arguments", "Missing parameter for attribute name");
+    if (args.length === 0) throw runtimeError("filter-argument", "Missing parameter for attribute name");
     trans = attrGetter(ctx, args[0]);
     off = 1;
   }

@@ -89,8 +89,8 @@ export function urlQuote(v: Value, forQs: boolean): string {
 function unpackPair(item: Value): [Value, Value] {
   if (!isIterable(item)) throw runtimeError("type", `cannot unpack non-iterable ${typeNameOf(item)} object`);
   const parts = iterate(item);
-  if (parts.length > 2) throw runtimeError("type", "too many values to unpack (expected 2)");
-  if (parts.length < 2) throw runtimeError("type", `not enough values to unpack (expected 2, got ${parts.length})`);
+  if (parts.length > 2) throw runtimeError("value", "too many values to unpack (expected 2)");
+  if (parts.length < 2) throw runtimeError("value", `not enough values to unpack (expected 2, got ${parts.length})`);
   return [parts[0], parts[1]];
 }
 
@@ -138,7 +138,7 @@ function urlize(value: Value, trimLimit: Value, nofollow: Value, target: Value, 
   const schemes = extraSchemes === null ? [] : iterate(extraSchemes).map((s) => pyStr(s));
   for (const scheme of extraSchemes === null ? [] : iterate(extraSchemes)) {
     if (!isString(scheme) || !URI_SCHEME_RE.test(strValue(scheme))) {
-      throw runtimeError("arguments", `${pyRepr(scheme)} is not a valid URI scheme prefix.`);
+      throw runtimeError("filter-argument", `${pyRepr(scheme)} is not a valid URI scheme prefix.`);
     }
   }
   const limit = trimLimit === null ? null : (trimLimit as number);
@@ -198,13 +198,13 @@ const ATTR_KEY_RE = /[ \t\n\r\f\v/>=]/;
 
 function xmlattr(d: Value, autospace: Value): string {
   if (d instanceof Undefined) throw undefinedError(d);
-  if (!isDict(d)) throw runtimeError("type", `'${typeNameOf(d)}' object has no attribute 'items'`);
+  if (!isDict(d)) throw runtimeError("attribute", `'${typeNameOf(d)}' object has no attribute 'items'`);
   const items: string[] = [];
   for (const [key, value] of dictEntries(d)) {
     if (value === null || value instanceof Undefined) continue;
     if (!isString(key)) throw runtimeError("type", `expected string or bytes-like object, got '${typeNameOf(key)}'`);
     const k = strValue(key);
-    if (ATTR_KEY_RE.test(k)) throw runtimeError("arguments", `Invalid character in attribute name: ${pyRepr(k)}`);
+    if (ATTR_KEY_RE.test(k)) throw runtimeError("value", `Invalid character in attribute name: ${pyRepr(k)}`);
     items.push(`${htmlEscape(k)}="${htmlEscape(pyStr(value))}"`);
   }
   const rv = items.join(" ");

@@ -109,7 +109,7 @@ function doInt(value: Value, dflt: Value, base: Value): Value {
     const f = typeof value === "number" ? value : value.value;
     if (f !== f) return dflt;
     // int(inf) raises OverflowError, which the filter's first `except (TypeError, ValueError)` lets through
-    if (!Number.isFinite(f)) throw runtimeError("type", "cannot convert float infinity to integer");
+    if (!Number.isFinite(f)) throw runtimeError("overflow", "cannot convert float infinity to integer");
     return Math.trunc(f) + 0;
   }
   return dflt;
@@ -126,7 +126,7 @@ export function roundFloat(x: number, ndigits: number): number {
   if (ndigits < -308) return 0 * x;
   const neg = isNeg(x);
   const r = Number(`${scaledRound(Math.abs(x), ndigits)}e${-ndigits}`);
-  if (!Number.isFinite(r)) throw runtimeError("type", "rounded value too large to represent");
+  if (!Number.isFinite(r)) throw runtimeError("overflow", "rounded value too large to represent");
   return neg ? -r : r;
 }
 
@@ -138,14 +138,14 @@ export function formatFixed(x: number, digits: number): string {
 }
 
 function intFromFloat(f: number): number {
-  if (f !== f) throw runtimeError("type", "cannot convert float NaN to integer");
-  if (!Number.isFinite(f)) throw runtimeError("type", "cannot convert float infinity to integer");
+  if (f !== f) throw runtimeError("value", "cannot convert float NaN to integer");
+  if (!Number.isFinite(f)) throw runtimeError("overflow", "cannot convert float infinity to integer");
   return f;
 }
 
 function doRound(value: Value, precision: Value, methodArg: Value): Value {
   const method = isString(methodArg) ? strValue(methodArg) : methodArg;
-  if (method !== "common" && method !== "ceil" && method !== "floor") throw runtimeError("arguments", "method must be common, ceil or floor");
+  if (method !== "common" && method !== "ceil" && method !== "floor") throw runtimeError("filter-argument", "method must be common, ceil or floor");
   const isNum = typeof value === "number" || typeof value === "boolean" || value instanceof Float;
   if (method === "common") {
     if (!isNum) throw runtimeError("type", `type ${typeNameOf(value)} doesn't define __round__ method`);
@@ -183,7 +183,7 @@ function filesizeformat(value: Value, binary: Value): string {
   if (value instanceof Undefined) throw undefinedError(value);
   if (isString(value)) {
     bytes = parseFloat_(strValue(value));
-    if (bytes === undefined) throw runtimeError("type", `could not convert string to float: ${pyRepr(strValue(value))}`);
+    if (bytes === undefined) throw runtimeError("value", `could not convert string to float: ${pyRepr(strValue(value))}`);
   } else {
     bytes = toFloat(value);
     if (bytes === undefined) throw runtimeError("type", `float() argument must be a string or a real number, not '${typeNameOf(value)}'`);

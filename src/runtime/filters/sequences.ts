@@ -68,7 +68,7 @@ function random(seq: Value): Value {
   if (isDict(seq)) {
     // seq[i] on a dict looks up the key i
     const v = dictGet(seq, i);
-    if (v === undefined) throw runtimeError("type", String(i));
+    if (v === undefined) throw runtimeError("key", String(i));
     return v;
   }
   if (seq instanceof DictView) {
@@ -92,7 +92,7 @@ function reverse(value: Value): Value {
   const items = reversedItems(value);
   if (items !== undefined) return new PyIterator(reverseIteratorType(value), null, items[Symbol.iterator]());
   if (value instanceof PyIterator) return value.drain().reverse();
-  throw runtimeError("arguments", "argument must be iterable");
+  throw runtimeError("filter-argument", "argument must be iterable");
 }
 
 function join(value: Value, d: Value, attribute: Value, ctx: RenderState): string {
@@ -167,7 +167,7 @@ function sort(value: Value, reverse: Value, caseSensitive: Value, attribute: Val
 /** `value.items()` of a dict, as a list of (key, value) tuples; Python's errors otherwise. */
 function itemsOf(value: Value): Tuple[] {
   if (value instanceof Undefined) throw undefinedError(value);
-  if (!isDict(value)) throw runtimeError("type", `'${typeNameOf(value)}' object has no attribute 'items'`);
+  if (!isDict(value)) throw runtimeError("attribute", `'${typeNameOf(value)}' object has no attribute 'items'`);
   return dictEntries(value).map(([k, v]) => new Tuple([k, v]));
 }
 
@@ -176,7 +176,7 @@ function dictsort(value: Value, caseSensitive: Value, by: Value, reverse: Value)
   const byText = isString(by) ? strValue(by) : null;
   if (byText === "key") pos = 0;
   else if (byText === "value") pos = 1;
-  else throw runtimeError("arguments", 'You can only sort by either "key" or "value"');
+  else throw runtimeError("filter-argument", 'You can only sort by either "key" or "value"');
   const cs = truthy(caseSensitive);
   return pySorted(itemsOf(value), (item) => {
     const v = (item as Tuple).items[pos];
@@ -231,7 +231,7 @@ function slice(value: Value, slices: Value, fillWith: Value, ctx: RenderState): 
 function* sliceGroups(value: Value, slices: Value, fillWith: Value, ctx: RenderState): Generator<Value, void, undefined> {
   const seq = toList(value);
   const n = indexArg(slices);
-  if (n === 0) throw runtimeError("type", "integer division or modulo by zero");
+  if (n === 0) throw runtimeError("zero-division", "integer division or modulo by zero");
   const perSlice = pyFloorDiv(seq.length, n);
   const withExtra = seq.length - perSlice * n;
   let offset = 0;

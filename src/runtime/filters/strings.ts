@@ -162,15 +162,15 @@ function truncate(s: Value, lengthArg: Value, killwords: Value, end: Value, leew
   const lee = leeway === null ? 5 : leeway;
   const endLen = length(end);
   const n = typeof lengthArg === "number" ? lengthArg : indexArg(lengthArg);
-  if (!(n >= endLen)) throw runtimeError("arguments", `expected length >= ${endLen}, got ${pyStr(lengthArg)}`);
-  if (!(typeof lee === "number" && lee >= 0)) throw runtimeError("arguments", `expected leeway >= 0, got ${pyStr(lee)}`);
+  if (!(n >= endLen)) throw runtimeError("assertion", `expected length >= ${endLen}, got ${pyStr(lengthArg)}`);
+  if (!(typeof lee === "number" && lee >= 0)) throw runtimeError("assertion", `expected leeway >= 0, got ${pyStr(lee)}`);
   if (length(s) <= n + lee) return s;
   const text = textOf(s);
   const stop = n - endLen;
   if (!Number.isInteger(stop)) throw runtimeError("type", "slice indices must be integers or None or have an __index__ method");
   if (text === undefined) {
     if (truthy(killwords)) return binaryOp("+", sliceOf(s, stop), end, ctx);
-    throw runtimeError("type", `'${typeNameOf(s)}' object has no attribute 'rsplit'`);
+    throw runtimeError("attribute", `'${typeNameOf(s)}' object has no attribute 'rsplit'`);
   }
   const head = cpSlice(text, null, stop, null);
   const endText = textOf(end);
@@ -187,7 +187,7 @@ function sliceOf(v: Value, stop: number): Value {
 }
 
 function format(value: Value, args: Value[], kwargs: Map<string, Value>, ctx: RenderState): Value {
-  if (args.length > 0 && kwargs.size > 0) throw runtimeError("arguments", "can't handle positional and keyword arguments at the same time");
+  if (args.length > 0 && kwargs.size > 0) throw runtimeError("filter-argument", "can't handle positional and keyword arguments at the same time");
   // `soft_str(value) % (kwargs or args)`: a dict when keywords were given, else the tuple
   const operand: Value = kwargs.size > 0 ? new Map<Value, Value>(kwargs) : new Tuple(args);
   return binaryOp("%", softStr(value), operand, ctx);

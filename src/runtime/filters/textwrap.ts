@@ -97,7 +97,7 @@ function handleLongWord(chunks: Chunks, line: string[], curLen: number, width: n
 /** textwrap.wrap(text, width, break_long_words, break_on_hyphens) with jinja2's fixed options. */
 export function wrap(text: string, width: number, breakLong: boolean, breakHyphens: boolean, widthRepr = String(width)): string[] {
   const parts = text.split(breakHyphens ? WORDSEP_RE : WORDSEP_SIMPLE_RE).filter((c) => c);
-  if (width <= 0) throw runtimeError("arguments", `invalid width ${widthRepr} (must be > 0)`);
+  if (width <= 0) throw runtimeError("value", `invalid width ${widthRepr} (must be > 0)`);
   const lines: string[] = [];
   const chunks = new Chunks(parts.reverse());
   while (chunks.size > 0) {
@@ -126,12 +126,12 @@ export function wrap(text: string, width: number, breakLong: boolean, breakHyphe
 
 function wordwrap(s: Value, width: Value, breakLong: Value, wrapstring: Value, breakHyphens: Value, ctx: RenderState): string {
   if (s instanceof Undefined) throw undefinedError(s);
-  if (!isString(s)) throw runtimeError("type", `'${typeNameOf(s)}' object has no attribute 'splitlines'`);
+  if (!isString(s)) throw runtimeError("attribute", `'${typeNameOf(s)}' object has no attribute 'splitlines'`);
   if (typeof width !== "number" && typeof width !== "boolean") {
     throw runtimeError("type", `'<=' not supported between instances of '${typeNameOf(width)}' and 'int'`);
   }
   const w = Number(width);
-  if (wrapstring !== null && !isString(wrapstring)) throw runtimeError("type", `'${typeNameOf(wrapstring)}' object has no attribute 'join'`);
+  if (wrapstring !== null && !isString(wrapstring)) throw runtimeError("attribute", `'${typeNameOf(wrapstring)}' object has no attribute 'join'`);
   // Environment.newline_sequence is "\n"
   const sep = wrapstring === null ? "\n" : strValue(wrapstring);
   const paras = splitLines(strValue(s)).map((para) => wrap(para, w, truthy(breakLong), truthy(breakHyphens), pyRepr(width)));

@@ -74,7 +74,7 @@ describe("random", () => {
   it("looks a random int up as a dict key, as random.choice does", () => {
     // python3: random.choice({0: 'x'}) == 'x'; random.choice({'a': 1}) raises KeyError 0
     expect(applyFilter("random", "M({0: 'x'})")).toBe("x");
-    expect(detail(() => applyFilter("random", "{'a': 1}"))).toBe("type: 0");
+    expect(detail(() => applyFilter("random", "{'a': 1}"))).toBe("key: 0");
   });
   it("reports arguments like jinja2 (do_random takes the context first)", () => {
     expect(detail(() => applyFilter("random", "[1], 2"))).toBe("arguments: do_random() takes 2 positional arguments but 3 were given");
