@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import { Tokenizer } from "@huggingface/tokenizers";
-import { OffsetTokenizer, readTokenizerFile } from "../src/align/offsets.ts";
+import { OffsetTokenizer } from "../src/align/offsets.ts";
 import { applyRecipe, readOriginal, type TaggingRecipe } from "../src/chat/tagging.ts";
 import { ChatTokenizer } from "../src/node.ts";
 import { makeContext, makeConversation, rng, TOOLS } from "./conversations.ts";

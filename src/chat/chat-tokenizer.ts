@@ -4,7 +4,6 @@
 import { Sequence, excludeMask, spanMask, type LabeledSpan, type MaskPolicy } from "../align/masks.ts";
 import { OffsetTokenizer, type EncodingColumns } from "../align/offsets.ts";
 import { readTokenizerFile } from "../align/tokenizer-file.ts";
-import { TemplateError } from "../errors.ts";
 import type { Limits } from "../options.ts";
 import { isPySpace } from "../runtime/pychars.ts";
 import type { RawSpan, Span } from "../spans/output.ts";

@@ -31,7 +31,7 @@ import {
   pyTitle,
   pyUpper,
 } from "./pychars.ts";
-import { strFormat, type FieldAccess } from "./pyformat.ts";
+import { strFormat } from "./pyformat.ts";
 import { pyRepr } from "./pystr.ts";
 import { DictView, iterate, typeNameOf } from "./sequences.ts";
 import { cpFind, cpFindLast, cpLength } from "./strings.ts";
@@ -55,24 +55,19 @@ import {
   split,
   splitlines,
   strip,
-  text,
   toIndex,
   zfill,
 } from "./strmethods.ts";
 import {
   Callable,
   Float,
-  PyObject,
   SpannedString,
   Tuple,
-  Undefined,
   dictEntries,
   dictKey,
   float,
   isPlainDict,
   kindOf,
-  typeRepr,
-  undefinedError,
   type CallArgs,
   type CallContext,
   type PlainDict,
@@ -92,53 +87,11 @@ interface Method {
   required: number;
 }
 
-// ---- str.format field access (jinja2's SandboxedFormatter uses the sandbox's getattr / getitem) ----
-
-let fieldAccess: FieldAccess | null = null;
-
-/** sandbox.ts installs its getAttr / getItem here so `'{0.name}'.format(x)` obeys the one policy. */
-export function setFormatFieldAccess(access: FieldAccess): void {
-  fieldAccess = access;
-}
-
-function unsafe(obj: Value, name: string): Undefined {
-  return new Undefined(name, typeRepr(obj), false, `access to attribute '${name}' of '${typeNameOf(obj)}' object is unsafe.`, true);
-}
-
-/** jinja2 getattr: the Python attribute (unsafe when it starts with "_" or mutates), else undefined. */
-function pythonAttr(obj: Value, name: string): Value | undefined {
-  if (obj instanceof PyObject) {
-    const v = obj.getAttr(name);
-    if (v !== undefined) return v;
-    return obj.isUnsafeAttr(name) ? unsafe(obj, name) : undefined;
-  }
-  // every Python object has dunder attributes (__class__ …): all refused, as sandbox.ts does
-  if (/^__[A-Za-z0-9_]+__$/.test(name) || isMutatingMethod(obj, name)) return unsafe(obj, name);
-  return lookupMethod(obj, name);
-}
-
-function pythonItem(obj: Value, key: string | number): Value | undefined {
-  if (obj instanceof Map || isPlainDict(obj)) return dictLookup(obj, key);
-  if (typeof key !== "number") return undefined;
-  const str = text(obj);
-  const items = Array.isArray(obj) ? obj : obj instanceof Tuple ? obj.items : str !== null ? Array.from(str) : null;
-  if (items === null) return undefined;
-  const i = key < 0 ? items.length + key : key;
-  return i >= 0 && i < items.length ? items[i] : undefined;
-}
-
-/** Used until sandbox.ts installs its accessors: jinja2's getattr (attribute, then item) and getitem (the reverse). */
-const fallbackAccess: FieldAccess = (obj, key, isAttr) => {
-  if (obj instanceof Undefined) throw undefinedError(obj);
-  const first = isAttr ? pythonAttr(obj, String(key)) : pythonItem(obj, key);
-  if (first !== undefined) return first;
-  const second = isAttr ? pythonItem(obj, key) : typeof key === "string" ? pythonAttr(obj, key) : undefined;
-  if (second !== undefined) return second;
-  return new Undefined(typeof key === "string" ? key : pyRepr(key), typeRepr(obj), typeof key !== "string");
-};
+// ---- str.format ----
 
 function format(s: string, args: readonly Value[], kwargs: (k: string) => Value | undefined, ctx: Ctx): string {
-  return strFormat(s, args, kwargs, fieldAccess ?? fallbackAccess, check(ctx));
+  // fields (`'{0.name}'.format(x)`) are read through the render's sandbox, as jinja2's SandboxedFormatter does
+  return strFormat(s, args, kwargs, (o, k, isAttr) => ctx.formatField(o, k, isAttr), check(ctx));
 }
 
 // ---- tables ----

@@ -2,7 +2,7 @@
 // own data properties of plain objects, Map entries, array indexes, registered Python methods and the
 // attributes runtime objects expose; never a prototype, constructor or unregistered host function.
 // Mirrors jinja2's SandboxedEnvironment.getattr / getitem and ImmutableSandboxedEnvironment.
-import { callMethod, isMutatingMethod, lookupMethod, setFormatFieldAccess } from "./pymethods.ts";
+import { callMethod, isMutatingMethod, lookupMethod } from "./pymethods.ts";
 import { pyRepr } from "./pystr.ts";
 import { cpAt } from "./strings.ts";
 import {
@@ -149,5 +149,3 @@ export function getItem(obj: Value, key: Value, immutable = true): Value {
   return new Undefined(pyRepr(key), typeRepr(obj), true);
 }
 
-// str.format fields (`'{0.name}'.format(x)`) read through this same policy
-setFormatFieldAccess((o, k, isAttr) => (isAttr ? getAttr(o, String(k)) : getItem(o, k)));

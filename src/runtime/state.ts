@@ -5,6 +5,7 @@ import type { Limits } from "../options.ts";
 import { Output } from "../spans/output.ts";
 import { callBuiltin, type Builtin } from "./args.ts";
 import type { MessageTracker } from "./messages.ts";
+import { getAttr, getItem } from "./sandbox.ts";
 import { PyObject, Undefined, pyTypeName, undefinedError, type CallArgs, type CallContext, type Value } from "./value.ts";
 
 /** What a render needs from its template: tables of filters and tests, limits, clock, mode. */
@@ -46,6 +47,10 @@ export class RenderState implements CallContext {
     if (callee instanceof PyObject && callee.call !== undefined) return callee.call(args, this);
     if (callee instanceof Undefined) throw undefinedError(callee);
     throw runtimeError("type", `'${pyTypeName(callee)}' object is not callable`);
+  }
+
+  formatField(obj: Value, key: string | number, isAttr: boolean): Value {
+    return isAttr ? getAttr(obj, String(key), this.env.immutable) : getItem(obj, key, this.env.immutable);
   }
 
   /** Applies a registered filter by name (for `map`, `select` …). */

@@ -129,6 +129,8 @@ export interface CallArgs {
 export interface CallContext {
   /** Calls any callable value (macro, builtin, bound method). */
   call(callee: Value, args: CallArgs): Value;
+  /** A str.format field's attribute (`{0.name}`) or item (`{0[k]}`), read through the sandbox. */
+  formatField(obj: Value, key: string | number, isAttr: boolean): Value;
 }
 
 /** A callable: builtin function, bound method, macro or caller. */
