@@ -12,7 +12,7 @@ import { Template, type SpanSource } from "../template.ts";
 import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
 import { BatchChatEncoding, ChatEncoding, type ChatWarning } from "./encoding.ts";
 import { describe, invalid, isObject, resolveChatOptions, type ApplyChatTemplateOptions, type ApplyChatTemplateResult, type ResolvedChatOptions } from "./options.ts";
-import { codePointTable } from "../spans/units.ts";
+import { codePointTable } from "../codepoints.ts";
 import { fromTransformersJs, type TransformersJsChatOptions, type TransformersJsChatResult } from "./transformers-js.ts";
 import { extraVariables, templateVariables } from "./variables.ts";
 
@@ -376,7 +376,7 @@ function spansToCodePoints(text: string, spans: readonly RawSpan[]): LabeledSpan
   if (spans.length === 0) return [];
   const cpAt = codePointTable(text);
   const cp = cpAt[text.length];
-  // Past the end, the engine counted one unit per code point (spans/units.ts toUtf16Offset).
+  // Past the end, the engine counted one unit per code point (codepoints.ts toUtf16Offset).
   const conv = (u: number) => (u <= text.length ? cpAt[u] : cp + (u - text.length));
   return spans.map((s) => ({ label: s.label, start: conv(s.start), end: conv(s.end) }));
 }

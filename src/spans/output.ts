@@ -2,7 +2,7 @@
 // buffered output (macros, caller(), set and filter blocks) carries its spans until it is emitted.
 // Knows strings and offsets, nothing of templates.
 import { isInternal, isSpanLabel } from "./regions.ts";
-import { codePointLength } from "./units.ts";
+import { codePointLength } from "../codepoints.ts";
 
 /** The labels callers see: `{% generation %}` marks "assistant", `{% think %}` marks "think". */
 export type SpanLabel = "assistant" | "think";

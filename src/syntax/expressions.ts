@@ -3,9 +3,8 @@
 // lazily lexed errors. Embedded actions build ast.ts nodes directly. Knows nothing of values or rendering.
 import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken, type TokenType } from "chevrotain";
 import type { ErrorKind } from "../errors.ts";
-import type { Loc } from "../source.ts";
+import { Source, type Loc } from "../source.ts";
 import type { Args, BinOpName, CompareOpName, Dict, Expr, Filter, Kwarg, List, Test } from "./ast.ts";
-import { Locator } from "./lexer.ts";
 import * as T from "./tokens.ts";
 
 /** Deepest nesting of blocks, brackets and prefix operators (`not`, unary `-`, `else` branches) before a syntax error. */
@@ -46,7 +45,7 @@ export class Failure extends Error {
 
 /** The expression half of the parser; parser.ts adds the statements, builds the one instance and runs it. */
 export class ExpressionParser extends EmbeddedActionsParser {
-  protected locator = new Locator("");
+  protected source = new Source("");
   protected depth = 0;
   /** The token vector ends at a lexer error. */
   protected truncated = false;
@@ -114,7 +113,7 @@ export class ExpressionParser extends EmbeddedActionsParser {
 
   /** Loc from a start offset to the end of the last consumed token. */
   protected span(start: number): Loc {
-    return this.locator.loc(start, this.LA(0).endOffset! + 1);
+    return this.source.locOf(start, this.LA(0).endOffset! + 1);
   }
 
   /** An integer literal; beyond 2**53 the exact value rides along as `bigint`. */
@@ -125,7 +124,7 @@ export class ExpressionParser extends EmbeddedActionsParser {
   }
 
   protected tokenLoc(t: IToken): Loc {
-    return this.locator.loc(t.startOffset, t.endOffset! + 1);
+    return this.source.locOf(t.startOffset, t.endOffset! + 1);
   }
 
   /**
@@ -179,7 +178,7 @@ export class ExpressionParser extends EmbeddedActionsParser {
       if (!this.atTupleEnd()) this.failUnexpected();
       if (!explicitParens) this.fail(`Expected an expression, got ${q(T.describeToken(this.LA(1)))}`);
     }
-    if (commas > 0 || items.length === 0) return { kind: "Tuple", items, loc: items.length === 0 ? this.locator.loc(start, start) : this.span(start) };
+    if (commas > 0 || items.length === 0) return { kind: "Tuple", items, loc: items.length === 0 ? this.source.locOf(start, start) : this.span(start) };
     return items[0];
   });
 
@@ -251,7 +250,7 @@ export class ExpressionParser extends EmbeddedActionsParser {
       },
     });
     if (this.RECORDING_PHASE) return NO_EXPR;
-    return flat.operands.length === 1 && flat.nots[0].length === 0 ? flat.operands[0] : new Folder(flat, this.locator).fold();
+    return flat.operands.length === 1 && flat.nots[0].length === 0 ? flat.operands[0] : new Folder(flat, this.source).fold();
   });
 
   /** jinja2 parse_unary: signs, a primary, its postfix, then (filters and tests bind looser) `|f`, `is t`, calls. */
@@ -541,12 +540,12 @@ interface Folded {
 /** Folds a Flat run into the tree jinja2's recursive descent builds; recursion depth is bounded by the 8 levels. */
 class Folder {
   private readonly flat: Flat;
-  private readonly locator: Locator;
+  private readonly source: Source;
   private next = 0;
 
-  constructor(flat: Flat, locator: Locator) {
+  constructor(flat: Flat, source: Source) {
     this.flat = flat;
-    this.locator = locator;
+    this.source = source;
   }
 
   fold(): Expr {
@@ -570,7 +569,7 @@ class Folder {
       let r = this.level(level + 1);
       for (let j = nots.length - 1; j >= 0; j--) {
         const start = nots[j].startOffset;
-        r = { expr: { kind: "UnaryOp", op: "not", operand: r.expr, loc: this.locator.loc(start, r.end) }, start, end: r.end };
+        r = { expr: { kind: "UnaryOp", op: "not", operand: r.expr, loc: this.source.locOf(start, r.end) }, start, end: r.end };
       }
       return r;
     }
@@ -584,12 +583,12 @@ class Folder {
         end = right.end;
       }
       if (ops.length === 0) return left;
-      return { expr: { kind: "Compare", left: left.expr, ops, loc: this.locator.loc(left.start, end) }, start: left.start, end };
+      return { expr: { kind: "Compare", left: left.expr, ops, loc: this.source.locOf(left.start, end) }, start: left.start, end };
     }
     let acc = left;
     for (let op = this.opAt(level); op !== null; op = this.opAt(level)) {
       const right = this.level(level + 1);
-      acc = { expr: { kind: "BinOp", op: op as BinOpName, left: acc.expr, right: right.expr, loc: this.locator.loc(acc.start, right.end) }, start: acc.start, end: right.end };
+      acc = { expr: { kind: "BinOp", op: op as BinOpName, left: acc.expr, right: right.expr, loc: this.source.locOf(acc.start, right.end) }, start: acc.start, end: right.end };
     }
     return acc;
   }

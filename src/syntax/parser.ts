@@ -3,10 +3,10 @@
 // mirrors jinja2's parser.py decision by decision, so a template fails where and how jinja2 fails.
 import { EOF, tokenMatcher, type EmbeddedActionsParser, type IToken } from "chevrotain";
 import { TemplateSyntaxError, type ErrorKind } from "../errors.ts";
-import type { Source } from "../source.ts";
+import { Source } from "../source.ts";
 import type { AssignTarget, Call, Expr, Filter, If, Param, Stmt, Template } from "./ast.ts";
 import { CONST_NAMES, ExpressionParser, Failure, MAX_CHAIN, MAX_NESTING, PENDING, q, type Primary } from "./expressions.ts";
-import { lex, Locator } from "./lexer.ts";
+import { lex } from "./lexer.ts";
 import * as T from "./tokens.ts";
 import { applyWhitespace } from "./whitespace.ts";
 
@@ -49,8 +49,8 @@ class JinjaParser extends ExpressionParser {
     this.performSelfAnalysis();
   }
 
-  setup(locator: Locator, options: SyntaxOptions, truncated: boolean): void {
-    this.locator = locator;
+  setup(source: Source, options: SyntaxOptions, truncated: boolean): void {
+    this.source = source;
     this.opts = options;
     this.truncated = truncated;
   }
@@ -187,7 +187,7 @@ class JinjaParser extends ExpressionParser {
         // elif branches are nested Ifs: each spans from its `{% elif` to the final `{% endif %}`.
         for (let n: Stmt = s; n.kind === "If" && n.orelse.length === 1 && n.orelse[0].kind === "If" && ELIFS.has(n.orelse[0]);) {
           n = n.orelse[0];
-          n.loc = this.locator.loc(n.loc.offset, loc.endOffset);
+          n.loc = this.source.locOf(n.loc.offset, loc.endOffset);
         }
       }
     }
@@ -219,7 +219,7 @@ class JinjaParser extends ExpressionParser {
     let node: If | undefined;
     for (let i = branches.length - 1; i >= 0; i--) {
       const b = branches[i];
-      node = { kind: "If", test: b.test, body: b.body, orelse, loc: this.locator.loc(b.start) };
+      node = { kind: "If", test: b.test, body: b.body, orelse, loc: this.source.locOf(b.start) };
       if (i > 0) ELIFS.add(node);
       orelse = [node];
     }
@@ -466,16 +466,15 @@ function parser(): JinjaParser {
 
 /** Parses a normalized template (newlines normalized, trailing newline dropped by the caller) into its AST. */
 export function parse(source: Source, options: SyntaxOptions): Template {
-  const locator = new Locator(source.text);
-  const lexed = lex(source, locator);
+  const lexed = lex(source);
   const p = parser();
-  p.setup(locator, options, lexed.error !== null);
+  p.setup(source, options, lexed.error !== null);
   p.input = applyWhitespace(lexed.tokens, source.text, options);
   const located = (detail: string, token: IToken, kind: ErrorKind = "syntax"): TemplateSyntaxError => {
     // jinja2 lexes lazily: a lexer error wins unless the parser failed before reaching it.
     if (lexed.error !== null && token.tokenType === EOF) return lexed.error;
     // chevrotain's EOF token has no position: an error at the end of input points at the end of the template.
-    const loc = token.tokenType === EOF ? locator.loc(source.text.length, source.text.length) : locator.loc(token.startOffset, token.endOffset! + 1);
+    const loc = token.tokenType === EOF ? source.locOf(source.text.length, source.text.length) : source.locOf(token.startOffset, token.endOffset! + 1);
     return new TemplateSyntaxError(detail, { loc, source }, kind);
   };
   try {
@@ -491,15 +490,15 @@ export function parse(source: Source, options: SyntaxOptions): Template {
     if (p.errors.length > 0) throw located(p.errors[0].message, p.errors[0].token);
     if (lexed.error !== null) throw lexed.error;
     if (p.deferred !== null) throw located(p.deferred.message, p.deferred.token);
-    return { kind: "Template", body, loc: locator.loc(0, source.text.length) };
+    return { kind: "Template", body, loc: source.locOf(0, source.text.length) };
   } finally {
     // The shared instance must not keep the last template's tokens alive.
     p.input = [];
-    p.setup(EMPTY_LOCATOR, options, false);
+    p.setup(EMPTY_SOURCE, options, false);
   }
 }
 
-const EMPTY_LOCATOR = new Locator("");
+const EMPTY_SOURCE = new Source("");
 
 const EOF_TOKEN: IToken = { image: "", startOffset: 0, tokenType: EOF, tokenTypeIdx: EOF.tokenTypeIdx! };
 
