@@ -5,7 +5,7 @@ import { Sequence, excludeMask, spanMask, type LabeledSpan, type MaskPolicy } fr
 import { OffsetTokenizer } from "../align/offsets.ts";
 import { TemplateError } from "../errors.ts";
 import type { Limits } from "../options.ts";
-import { isPySpace } from "../runtime/pychars.ts";
+import { pyStrip } from "../runtime/pychars.ts";
 import type { RawSpan, Span } from "../spans/output.ts";
 import { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, type ThinkMarkers } from "../infer/think.ts";
 import { Template, type SpanSource } from "../template.ts";
@@ -332,16 +332,7 @@ function cutAtSentinel(rendered: string, final: string): string {
   }
   const at = rendered.lastIndexOf(tag);
   if (rendered.slice(at, at + TAG.length) === TAG) return rendered.slice(0, at);
-  return pyStrip(rendered.slice(0, at), false);
-}
-
-/** Python's str.strip() / rstrip() with no argument (Unicode whitespace as str.isspace). */
-function pyStrip(s: string, left = true): string {
-  let a = 0;
-  let b = s.length;
-  if (left) while (a < b && isPySpace(s.charCodeAt(a))) a++;
-  while (b > a && isPySpace(s.charCodeAt(b - 1))) b--;
-  return s.slice(a, b);
+  return pyStrip(rendered.slice(0, at), null, false);
 }
 
 /**

@@ -3,7 +3,7 @@
 // reference (conformance/reference/infer.py) implements it independently.
 import { splitsPair } from "../codepoints.ts";
 import { InferenceError, LimitError, TemplateError, type InferenceFailure } from "../errors.ts";
-import { pyStrip } from "../runtime/filters/strings.ts";
+import { pyStrip } from "../runtime/pychars.ts";
 import type { Loc, Source } from "../source.ts";
 import type { Span, Warning } from "../spans/output.ts";
 import type { Iteration, MessageRegions } from "../spans/regions.ts";
