@@ -162,9 +162,17 @@ export function runtimeError(kind: ErrorKind, detail: string, options: TemplateE
   }
 }
 
-/** An invariant of spanja itself was broken: a bug, never the template's fault. */
+/**
+ * The one way to report a broken invariant of spanja itself: a bug, never the template's fault. A plain Error,
+ * so a render turns it into an "internal error" TemplateRuntimeError (compile/locate.ts) like any host failure.
+ */
+export function spanjaBug(what: string): never {
+  throw new Error(`spanja bug: ${what}`);
+}
+
+/** Reports a broken invariant (spanjaBug) unless the condition holds. */
 export function assertSpanja(condition: unknown, what: string): asserts condition {
-  if (!condition) throw new Error(`spanja bug: ${what}`);
+  if (!condition) spanjaBug(what);
 }
 
 const WINDOW = 100;

@@ -2,6 +2,8 @@
 // casefold …) as CPython 3.11 defines them (Unicode 14). JS property escapes give the categories; small
 // tables generated from python3 fill in what JS lacks (Numeric_Type) and what differs by Unicode version.
 // Also str.strip, the one runtime helper chat/ and infer/ may use (test/architecture.test.ts).
+// The Python str family: pystr = value to text (str, repr) · strings = code-point length, index, slice, find ·
+// pychars = per-character classes, case mappings, strip · strmethods = str method bodies · pymethods = method tables.
 import { hasSurrogates } from "../codepoints.ts";
 
 /** Decodes `delta[+len],…` (base 36, delta from the previous range's end) into sorted [start, end] pairs. */

@@ -1,5 +1,7 @@
 // Code-point string operations: Python's str counts code points, JS strings count UTF-16 units.
 // Every length, index and slice a template sees goes through here. Fast paths when there are no surrogates.
+// The Python str family: pystr = value to text (str, repr) · strings = code-point length, index, slice, find ·
+// pychars = per-character classes, case mappings, strip · strmethods = str method bodies · pymethods = method tables.
 import { codePointLength, hasSurrogates, splitsPair } from "../codepoints.ts";
 import { runtimeError } from "../errors.ts";
 

@@ -1,5 +1,7 @@
 // The str methods' implementations for pymethods.ts: code-point indexes, Python's whitespace and line
 // boundaries, CPython's argument checks and messages. Kept apart so pymethods.ts stays the table.
+// The Python str family: pystr = value to text (str, repr) · strings = code-point length, index, slice, find ·
+// pychars = per-character classes, case mappings, strip · strmethods = str method bodies · pymethods = method tables.
 import { runtimeError } from "../errors.ts";
 import { isAlphaCp, isDecimalCp, isDigitCp, isLineBreak, isNumericCp, isPySpace } from "./pychars.ts";
 import type { LengthCheck } from "./pyformat.ts";

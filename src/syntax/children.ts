@@ -1,6 +1,7 @@
 // The one walk over the AST: the nodes directly inside a node, typed by kind. Every analysis that visits the
 // tree (names a frame touches, names a macro mentions, names the template binds) goes through here, so a new
 // node kind fails to type-check until it is listed.
+import { spanjaBug } from "../errors.ts";
 import type { Args, AssignTarget, Expr, Param, Stmt, Template } from "./ast.ts";
 
 /** Any node with a `kind`. Params, keyword arguments and compare operands are not nodes: their expressions are. */
@@ -65,8 +66,11 @@ export function children(node: Node): Node[] {
       return [node.left, ...node.ops.map((o) => o.right)];
     case "CondExpr":
       return present([node.test, node.body, node.orelse]);
-    default:
-      return unreachable(node);
+    default: {
+      // a kind missing above makes `node` a real type here, and this line fails to type-check
+      const unknown: never = node;
+      return spanjaBug(`unknown AST node ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);
+    }
   }
 }
 
@@ -88,8 +92,4 @@ function defaults(params: readonly Param[]): Expr[] {
 
 function present<T>(xs: readonly (T | null)[]): T[] {
   return xs.filter((x): x is T => x !== null);
-}
-
-function unreachable(node: never): never {
-  throw new Error(`internal error: unknown AST node ${JSON.stringify((node as { kind?: unknown }).kind)}`);
 }

@@ -27,7 +27,7 @@ export const CONST_NAMES = new Map<string, boolean | null>([["true", true], ["fa
 const EMPTY_ARGS = (): Args => ({ args: [], kwargs: [], starArgs: null, starKwargs: null });
 
 /** Python's repr of a tag name in messages. */
-export const q = (s: string): string => `'${s}'`;
+export const quoted = (s: string): string => `'${s}'`;
 
 /** A syntax error raised by a rule, remembering the token it points at. */
 export class Failure extends Error {
@@ -176,7 +176,7 @@ export class ExpressionParser extends EmbeddedActionsParser {
     const [, commas] = this.commaList(() => !this.atTupleEnd(), (i) => items.push(this.subrule(i, this.expression, { ARGS: [withCondExpr] })));
     if (!this.RECORDING_PHASE && items.length === 0) {
       if (!this.atTupleEnd()) this.failUnexpected();
-      if (!explicitParens) this.fail(`Expected an expression, got ${q(T.describeToken(this.LA(1)))}`);
+      if (!explicitParens) this.fail(`Expected an expression, got ${quoted(T.describeToken(this.LA(1)))}`);
     }
     if (commas > 0 || items.length === 0) return { kind: "Tuple", items, loc: items.length === 0 ? this.source.locOf(start, start) : this.span(start) };
     return items[0];

@@ -5,7 +5,7 @@ import { EOF, tokenMatcher, type EmbeddedActionsParser, type IToken } from "chev
 import { TemplateSyntaxError, type ErrorKind } from "../errors.ts";
 import { Source } from "../source.ts";
 import type { AssignTarget, Call, Expr, Filter, If, Param, Stmt, Template } from "./ast.ts";
-import { CONST_NAMES, ExpressionParser, Failure, MAX_CHAIN, MAX_NESTING, PENDING, q, type Primary } from "./expressions.ts";
+import { CONST_NAMES, ExpressionParser, Failure, MAX_CHAIN, MAX_NESTING, PENDING, quoted, type Primary } from "./expressions.ts";
 import { lex } from "./lexer.ts";
 import * as T from "./tokens.ts";
 import { applyWhitespace } from "./whitespace.ts";
@@ -65,15 +65,15 @@ class JinjaParser extends ExpressionParser {
   /** jinja2 Parser._fail_ut_eof: unknown tag (name) or end of template (null) with what the open blocks expect. */
   private failTag(name: string | null, stack: (readonly string[])[], token: IToken): never {
     const expected = new Set(stack.flat());
-    const looking = stack.length > 0 ? stack[stack.length - 1].map(q).join(" or ") : "";
-    const parts = [name === null ? "Unexpected end of template." : `Encountered unknown tag ${q(name)}.`];
+    const looking = stack.length > 0 ? stack[stack.length - 1].map(quoted).join(" or ") : "";
+    const parts = [name === null ? "Unexpected end of template." : `Encountered unknown tag ${quoted(name)}.`];
     if (looking !== "") {
       parts.push(name !== null && expected.has(name)
         ? `You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for ${looking}.`
         : `Jinja was looking for the following tags: ${looking}.`);
     }
     const innermost = this.tagStack[this.tagStack.length - 1];
-    if (innermost !== undefined) parts.push(`The innermost block that needs to be closed is ${q(innermost.image)}.`);
+    if (innermost !== undefined) parts.push(`The innermost block that needs to be closed is ${quoted(innermost.image)}.`);
     // An unknown tag fails before jinja2 advances past it; at the end of the template, point at the open block.
     if (name !== null) throw new Failure(parts.join(" "), token, "syntax", false);
     this.fail(parts.join(" "), innermost ?? token);
@@ -93,7 +93,7 @@ class JinjaParser extends ExpressionParser {
       }
       default: {
         const name = e.kind === "BinOp" ? CLASS_NAMES[e.op] : e.kind === "UnaryOp" ? (e.op === "not" ? "not" : e.op === "-" ? "neg" : "pos") : e.kind.toLowerCase();
-        this.fail(`can't assign to ${q(name)}`, this.tokenAt(e.loc));
+        this.fail(`can't assign to ${quoted(name)}`, this.tokenAt(e.loc));
       }
     }
   }
@@ -442,7 +442,7 @@ class JinjaParser extends ExpressionParser {
     if (this.RECORDING_PHASE) return { kind: "NameTarget", name: "", loc: PENDING };
     if (items.length === 0) {
       if (!this.atTupleEnd()) this.failUnexpected();
-      this.fail(`Expected an expression, got ${q(T.describeToken(this.LA(1)))}`);
+      this.fail(`Expected an expression, got ${quoted(T.describeToken(this.LA(1)))}`);
     }
     if (commas === 0) return this.toTarget(items[0]);
     if (items.some((i) => i.kind !== "Name" && i.kind !== "NsRef" && !(i.kind === "Tuple" && this.canAssign(i)))) {
