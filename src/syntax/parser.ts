@@ -5,7 +5,8 @@ import { EOF, tokenMatcher, type EmbeddedActionsParser, type IToken } from "chev
 import { TemplateSyntaxError, type ErrorKind } from "../errors.ts";
 import { Source } from "../source.ts";
 import type { AssignTarget, Call, Expr, Filter, If, Param, Stmt, Template } from "./ast.ts";
-import { CONST_NAMES, ExpressionParser, Failure, MAX_CHAIN, MAX_NESTING, PENDING, quoted, type Primary } from "./expressions.ts";
+import { CONST_NAMES, ExpressionParser, type Primary } from "./expressions.ts";
+import { Failure, MAX_CHAIN, MAX_NESTING, PENDING, quoted } from "./parser-base.ts";
 import { lex } from "./lexer.ts";
 import * as T from "./tokens.ts";
 import { applyWhitespace } from "./whitespace.ts";
