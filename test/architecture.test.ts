@@ -1,4 +1,4 @@
-// The import rules of house-style §1 and the file-size limit, checked on every file under src/.
+// The import rules of docs/architecture.md and the file-size limit, checked on every file under src/.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
