@@ -138,14 +138,12 @@ function upperBound(sorted: readonly number[], value: number): number {
 
 /** Lines and code-point columns of a text in O(log n) per offset, without rescanning long lines. */
 export class LineIndex {
-  readonly length: number;
   /** UTF-16 offsets where lines start; the first is 0. */
   readonly lineStarts: number[] = [0];
   /** Offsets of the high halves of surrogate pairs, for code-point columns; empty for most texts. */
   private readonly astral: number[] = [];
 
   constructor(text: string) {
-    this.length = text.length;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) this.lineStarts.push(i + 1);
@@ -156,7 +154,7 @@ export class LineIndex {
     }
   }
 
-  /** 1-based line of a UTF-16 offset (clamped to the text). */
+  /** 1-based line of a UTF-16 offset (a negative offset is on line 1). */
   lineOf(offset: number): number {
     return upperBound(this.lineStarts, Math.max(0, offset));
   }
