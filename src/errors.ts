@@ -215,9 +215,17 @@ export function runtimeError(kind: ErrorKind, detail: string, options: TemplateE
   }
 }
 
-/** An invariant of spanja itself was broken: a bug, never the template's fault. */
+/**
+ * The one way to report a broken invariant of spanja itself: a bug, never the template's fault. A plain Error,
+ * so a render turns it into an "internal error" TemplateRuntimeError (compile/locate.ts) like any host failure.
+ */
+export function spanjaBug(what: string): never {
+  throw new Error(`spanja bug: ${what}`);
+}
+
+/** Reports a broken invariant (spanjaBug) unless the condition holds. */
 export function assertSpanja(condition: unknown, what: string): asserts condition {
-  if (!condition) throw new Error(`spanja bug: ${what}`);
+  if (!condition) spanjaBug(what);
 }
 
 const WINDOW = 100;
@@ -237,16 +245,18 @@ export function excerpt(source: Source, loc: Loc): string {
   const last = Math.min(source.lineCount, loc.line + 1);
   const width = String(last).length;
   const gutter = " ".repeat(width);
-  const caretLine = expandTabs(source.lineText(loc.line));
-  const caretStartCp = expandTabs([...source.lineText(loc.line)].slice(0, loc.column - 1).join("")).length;
-  const lineStartOffset = loc.offset - [...source.lineText(loc.line)].slice(0, loc.column - 1).join("").length;
-  const lineEndOffset = lineStartOffset + source.lineText(loc.line).length;
-  const spanLen = Math.max(1, [...source.text.slice(loc.offset, Math.min(loc.endOffset, lineEndOffset))].length);
+  const raw = source.lineText(loc.line);
+  const before = [...raw].slice(0, loc.column - 1).join("");
+  const spanEnd = Math.min(raw.length, before.length + Math.max(0, loc.endOffset - loc.offset));
+  // Everything below counts code points of the tab-expanded line; columns on screen are display widths.
+  const line = [...expandTabs(raw)];
+  const caretStart = [...expandTabs(before)].length;
+  const caretEnd = [...expandTabs(raw.slice(0, spanEnd))].length;
   // Long one-line templates: show a window around the caret.
-  const clipStart = caretLine.length > WINDOW * 2 ? Math.max(0, caretStartCp - WINDOW) : 0;
+  const clipStart = line.length > WINDOW * 2 ? Math.max(0, caretStart - WINDOW) : 0;
   const clip = (s: string) => {
-    if (s.length <= WINDOW * 2) return s;
     const cps = [...s];
+    if (cps.length <= WINDOW * 2) return s;
     const part = cps.slice(clipStart, clipStart + WINDOW * 2).join("");
     return (clipStart > 0 ? "…" : "") + part + (clipStart + WINDOW * 2 < cps.length ? "…" : "");
   };
@@ -255,18 +265,40 @@ export function excerpt(source: Source, loc: Loc): string {
     const text = clip(expandTabs(source.lineText(n)));
     lines.push(`${String(n).padStart(width)} | ${text}`.trimEnd());
     if (n === loc.line) {
-      const shift = clipStart > 0 ? 1 : 0;
-      const col = caretStartCp - clipStart + shift;
-      const carets = Math.min(spanLen, Math.max(1, WINDOW * 2 - col + shift));
+      const col = displayWidth(line.slice(clipStart, caretStart)) + (clipStart > 0 ? 1 : 0);
+      const carets = Math.max(1, displayWidth(line.slice(caretStart, Math.min(caretEnd, clipStart + WINDOW * 2))));
       lines.push(`${gutter} | ${" ".repeat(col)}${"^".repeat(carets)}`);
     }
   }
   return lines.join("\n");
 }
 
+// Terminal columns (wcwidth's rule, from the Unicode properties JS has): combining marks and joiners take none;
+// East Asian wide and fullwidth characters and emoji presented as emoji take two.
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060\ufe00-\ufe0f]$/u;
+const DOUBLE_WIDTH =
+  /^(?:\p{Emoji_Presentation}|[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}])$/u;
+
+function charWidth(c: string): number {
+  if (c.charCodeAt(0) < 0x300) return 1;
+  return ZERO_WIDTH.test(c) ? 0 : DOUBLE_WIDTH.test(c) ? 2 : 1;
+}
+
+function displayWidth(cps: readonly string[]): number {
+  let w = 0;
+  for (const c of cps) w += charWidth(c);
+  return w;
+}
+
+/** Tabs to spaces up to the next multiple of 8 display columns. */
 function expandTabs(s: string): string {
   if (s.indexOf("\t") === -1) return s;
   let out = "";
-  for (const ch of s) out += ch === "\t" ? " ".repeat(8 - (out.length % 8)) : ch;
+  let column = 0;
+  for (const ch of s) {
+    const w = ch === "\t" ? 8 - (column % 8) : charWidth(ch);
+    out += ch === "\t" ? " ".repeat(w) : ch;
+    column += w;
+  }
   return out;
 }

@@ -16,7 +16,7 @@ export {
 } from "./errors.ts";
 export type { Loc } from "./source.ts";
 export type { Span, SpanLabel, Warning } from "./spans/output.ts";
-export { codePointLength, toCodePointOffset, toUtf16Offset, rangesToCodePoints, rangesToUtf16 } from "./spans/units.ts";
+export { codePointLength, toCodePointOffset, toUtf16Offset, rangesToCodePoints, rangesToUtf16 } from "./codepoints.ts";
 export { float, Float } from "./runtime/value.ts";
 export { parseJSON } from "./runtime/parse-json.ts";
 export {

@@ -1,5 +1,6 @@
 // A template's source text and the arithmetic from offsets to lines and columns.
 // Knows nothing of syntax or values; every other module may import it.
+import { LineIndex } from "./codepoints.ts";
 
 /** A place in the template source: 1-based line and column, UTF-16 offsets into the normalized source. */
 export interface Loc {
@@ -13,34 +14,26 @@ export interface Loc {
 export class Source {
   readonly text: string;
   readonly name: string;
-  private readonly lineStarts: number[];
+  private readonly lines: LineIndex;
+  private readonly lineStarts: readonly number[];
 
   constructor(text: string, name = "chat_template") {
     this.text = text;
     this.name = name;
-    this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.lines = new LineIndex(text);
+    this.lineStarts = this.lines.lineStarts;
   }
 
   /** 1-based line number of a UTF-16 offset. */
   lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return this.lines.lineOf(offset);
   }
 
   /** The Loc of the range [offset, endOffset). Columns count code points, as editors show them. */
   locOf(offset: number, endOffset = offset + 1): Loc {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    const line = this.lineOf(clamped);
-    const start = this.lineStarts[line - 1];
-    const column = [...this.text.slice(start, clamped)].length + 1;
-    return { line, column, offset: clamped, endOffset: Math.max(clamped, endOffset) };
+    const line = this.lines.lineOf(clamped);
+    return { line, column: this.lines.columnOf(clamped, line), offset: clamped, endOffset: Math.max(clamped, endOffset) };
   }
 
   /** Text of a 1-based line without its newline. */

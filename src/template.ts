@@ -14,7 +14,7 @@ import { DEFAULT_THINK_MARKERS, validMarkers, type ThinkMarkers } from "./infer/
 import { MessageTracker } from "./runtime/messages.ts";
 import { Output, type Span, type Warning } from "./spans/output.ts";
 import { isCallerSpan, splitSpans } from "./spans/regions.ts";
-import { rangesToUtf16 } from "./spans/units.ts";
+import { rangesToUtf16 } from "./codepoints.ts";
 import { parse } from "./syntax/parser.ts";
 
 /** The result of renderWithSpans: text, labeled spans (UTF-16 offsets into text) and warnings. */

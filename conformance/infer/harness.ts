@@ -19,7 +19,7 @@ import {
   type GoldenError,
   type TemplateGolden,
 } from "../sources.ts";
-import { rangesToCodePoints } from "../../src/spans/units.ts";
+import { rangesToCodePoints } from "../../src/codepoints.ts";
 import { InferenceError, TemplateError } from "../../src/errors.ts";
 import { Template } from "../../src/template.ts";
 

@@ -1,7 +1,7 @@
 // Aligned strings: a normalized text as code points, each with the range of the original input it stands
 // for, changed only through Rust NormalizedString's operations (transform, prepend, replace, slice) so that
 // the ranges come out as Rust computes them. Knows strings and regexes; nothing of tokenizer.json.
-import { codePointLength } from "../spans/units.ts";
+import { codePointLength } from "../codepoints.ts";
 
 /**
  * A normalized string as code points, each with the range of the original text it stands for
@@ -186,9 +186,6 @@ export class Aligned {
     this.update(cps, ns, ne, text.replace(pattern, () => content));
   }
 }
-
-// one code-point count for the whole library (a lone surrogate counts one)
-export { codePointLength };
 
 /** String from code points [a, b). */
 export function codePointsToString(cps: readonly number[], a: number, b: number): string {

@@ -4,7 +4,8 @@
 // copied per character. Knows tokenizer.json; never the template engine.
 import { AddedMatcher, type AddedTokenSpec } from "./added.ts";
 import { BpeModel, type BpeCacheOptions } from "./bpe.ts";
-import { Aligned, codePointLength } from "./aligned.ts";
+import { codePointLength, codePointTable, type OffsetUnit } from "../codepoints.ts";
+import { Aligned } from "./aligned.ts";
 import type { UnitAlignment } from "./nfc.ts";
 import { UnsupportedTokenizerError, buildIdentityTest, buildLocalNormalizer, buildNormalizer, type AlignedNormalizer } from "./normalize.ts";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenize.ts";
@@ -15,7 +16,7 @@ export type { BpeCacheOptions } from "./bpe.ts";
 export { readTokenizerFile } from "./tokenizer-file.ts";
 
 /** Which unit an offset counts: code points (Python `len`, Rust chars, transformers) or UTF-16 code units (JS). */
-export type OffsetUnit = "codepoint" | "utf16";
+export type { OffsetUnit };
 
 /** An encoding's columns as typed arrays, one entry per token (what the array views are built from). */
 export interface EncodingColumns {
@@ -225,13 +226,7 @@ export class OffsetTokenizer {
     let cpStarts = starts;
     let cpEnds = ends;
     if (/[\ud800-\udfff]/.test(wf)) {
-      const cpAt = new Int32Array(wf.length + 1);
-      for (let u = 0, k = 0; u < wf.length; k++) {
-        cpAt[u] = k;
-        const c = wf.charCodeAt(u++);
-        if (c >= 0xd800 && c <= 0xdbff && u < wf.length) cpAt[u++] = k;
-        cpAt[u] = k + 1;
-      }
+      const cpAt = codePointTable(wf);
       cpStarts = new Int32Array(n);
       cpEnds = new Int32Array(n);
       for (let k = 0; k < n; k++) {

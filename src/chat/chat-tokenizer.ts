@@ -5,14 +5,14 @@ import { Sequence, excludeMask, spanMask, type LabeledSpan, type MaskPolicy } fr
 import { OffsetTokenizer, type EncodingColumns } from "../align/offsets.ts";
 import { readTokenizerFile } from "../align/tokenizer-file.ts";
 import type { Limits } from "../options.ts";
-import { isPySpace } from "../runtime/pychars.ts";
+import { pyStrip } from "../runtime/pychars.ts";
 import type { RawSpan, Span } from "../spans/output.ts";
 import { DEFAULT_THINK_MARKERS, VOCABULARY_THINK_MARKERS, isEmptyThink, type ThinkMarkers } from "../infer/think.ts";
 import { RENDER_BOTH, Template, type SpanSets, type SpanSource } from "../template.ts";
 import { chooseTemplate, readConfig, type ChatConfig } from "./config.ts";
 import { BatchChatEncoding, ChatEncoding, type ChatWarning, type OffsetUnit } from "./encoding.ts";
 import { describe, invalid, isObject, resolveChatOptions, type ApplyChatTemplateOptions, type ApplyChatTemplateResult, type ResolvedChatOptions } from "./options.ts";
-import { codePointTable, rangesToUtf16 } from "../spans/units.ts";
+import { codePointTable, rangesToUtf16 } from "../codepoints.ts";
 import { fromTransformersJs, type TransformersJsChatOptions, type TransformersJsChatResult } from "./transformers-js.ts";
 import { extraVariables, templateVariables } from "./variables.ts";
 
@@ -340,16 +340,7 @@ function cutAtSentinel(rendered: string, final: string): string {
   }
   const at = rendered.lastIndexOf(tag);
   if (rendered.slice(at, at + TAG.length) === TAG) return rendered.slice(0, at);
-  return pyStrip(rendered.slice(0, at), false);
-}
-
-/** Python's str.strip() / rstrip() with no argument (Unicode whitespace as str.isspace). */
-function pyStrip(s: string, left = true): string {
-  let a = 0;
-  let b = s.length;
-  if (left) while (a < b && isPySpace(s.charCodeAt(a))) a++;
-  while (b > a && isPySpace(s.charCodeAt(b - 1))) b--;
-  return s.slice(a, b);
+  return pyStrip(rendered.slice(0, at), null, false);
 }
 
 /**
@@ -384,7 +375,7 @@ function spansToCodePoints(text: string, spans: readonly RawSpan[]): LabeledSpan
   if (spans.length === 0) return [];
   const cpAt = codePointTable(text);
   const cp = cpAt[text.length];
-  // Past the end, the engine counted one unit per code point (spans/units.ts toUtf16Offset).
+  // Past the end, the engine counted one unit per code point (codepoints.ts toUtf16Offset).
   const conv = (u: number) => (u <= text.length ? cpAt[u] : cp + (u - text.length));
   return spans.map((s) => ({ label: s.label, start: conv(s.start), end: conv(s.end) }));
 }

@@ -3,14 +3,14 @@
 // the prototype, so the objects compare and serialize as plain `{ input_ids, attention_mask, … }`.
 import type { MaskWarning, Sequence } from "../align/masks.ts";
 import type { Span } from "../spans/output.ts";
-import { codePointTable } from "../spans/units.ts";
+import { codePointTable, type OffsetUnit } from "../codepoints.ts";
 import type { SpanSource } from "../template.ts";
 
 /** A warning in a chat result: engine warnings and mask warnings (span in code points, token a position). */
 export type ChatWarning = MaskWarning;
 
 /** Which unit a character position counts: UTF-16 code units (JS strings) or code points (Python, transformers). */
-export type OffsetUnit = "utf16" | "codepoint";
+export type { OffsetUnit };
 
 /** What ChatTokenizer computed for one sequence. */
 export interface EncodingParts {

@@ -1,6 +1,6 @@
 // `spanja render`: one template file and a JSON context → the text with its spans.
 import { parseJSON } from "../runtime/parse-json.ts";
-import { rangesToCodePoints } from "../spans/units.ts";
+import { rangesToCodePoints } from "../codepoints.ts";
 import { Template } from "../template.ts";
 import { CliError, displayName, parseCommand, readText, stringFlag, useColor, type Command } from "./args.ts";
 import { highlightSpans, spanList } from "./show.ts";

@@ -1,6 +1,6 @@
 // Terminal display of spans and masks: colours on a terminal, ⟦label⟧ markers otherwise.
 import type { Span } from "../spans/output.ts";
-import { rangesToCodePoints } from "../spans/units.ts";
+import { rangesToCodePoints } from "../codepoints.ts";
 
 export const COLORS: Record<string, string> = { assistant: "\x1b[42;30m", think: "\x1b[45;30m" };
 export const RESET = "\x1b[0m";

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import type { ChatTokenizer } from "../chat/chat-tokenizer.ts";
 import type { ChatEncoding } from "../chat/encoding.ts";
 import { Float } from "../runtime/value.ts";
-import { codePointTable, rangesToCodePoints } from "../spans/units.ts";
+import { codePointTable, rangesToCodePoints } from "../codepoints.ts";
 
 export interface ViewToken {
   id: number;

@@ -1,5 +1,6 @@
 // Entry point of compilation: a parsed template becomes one closure that renders it into a RenderState.
 import type * as ast from "../syntax/ast.ts";
+import { descendants } from "../syntax/children.ts";
 import type { ResolvedOptions } from "../options.ts";
 import type { Source } from "../source.ts";
 import type { Builtin } from "../runtime/args.ts";
@@ -39,17 +40,9 @@ export function compileTemplate(
 /** Names bound anywhere in the template, plus those the runtime binds (loop, caller, varargs, kwargs). */
 function bindings(tree: ast.Template): Set<string> {
   const names = new Set(["loop", "caller", "varargs", "kwargs"]);
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) {
-      for (const n of node) visit(n);
-      return;
-    }
-    const n = node as { kind?: string; name?: string };
-    if ((n.kind === "NameTarget" || n.kind === "Macro") && typeof n.name === "string") names.add(n.name);
-    if (n.kind === "Macro" || n.kind === "CallBlock") for (const p of (node as ast.Macro).params) names.add(p.name);
-    for (const [k, v] of Object.entries(node)) if (k !== "loc" && typeof v === "object") visit(v);
-  };
-  visit(tree.body);
+  for (const n of descendants(tree.body)) {
+    if (n.kind === "NameTarget" || n.kind === "Macro") names.add(n.name);
+    if (n.kind === "Macro" || n.kind === "CallBlock") for (const p of n.params) names.add(p.name);
+  }
   return names;
 }

@@ -3,7 +3,7 @@
 import type * as ast from "../syntax/ast.ts";
 import { TemplateAssertionError, TemplateError, runtimeError } from "../errors.ts";
 import { binaryOp, compareValues, contains, pyEquals, unaryOp } from "../runtime/ops.ts";
-import { attrGetter, callAttr, getItem } from "../runtime/sandbox.ts";
+import { fixedAttrGetter, callAttr, getItem } from "../runtime/sandbox.ts";
 import { iterate, sliceValue } from "../runtime/sequences.ts";
 import { shiftSpan } from "../spans/output.ts";
 import { callBuiltin, type Builtin } from "../runtime/args.ts";
@@ -65,7 +65,7 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
     }
     case "GetAttr": {
       const obj = compileExpr(node.object, cx);
-      const get = attrGetter(node.attr, cx.options.immutable);
+      const get = fixedAttrGetter(node.attr, cx.options.immutable);
       const { loc } = node;
       const { source } = cx;
       // try/catch inline rather than through `at`: this is the hottest node of real templates

@@ -2,6 +2,7 @@
 // touches (jinja2's refs: loads, stores, parameters) and what each name it stores before reading starts
 // as. statements.ts builds the frames and calls the initializers made here.
 import type * as ast from "../syntax/ast.ts";
+import { descendants } from "../syntax/children.ts";
 import { Undefined } from "../runtime/value.ts";
 import { resolve, type Frame } from "./scope.ts";
 
@@ -28,15 +29,9 @@ export function frameNames(...parts: FramePart[]): FrameNames {
   const see = (name: string, e: Event) => {
     if (!first.has(name)) first.set(name, e);
   };
-  const loads = (node: unknown): void => {
-    if (node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) {
-      for (const n of node) loads(n);
-      return;
-    }
-    const n = node as { kind?: string; name?: string };
-    if (n.kind === "Name" && typeof n.name === "string") see(n.name, "load");
-    for (const [k, v] of Object.entries(node)) if (k !== "loc" && typeof v === "object") loads(v);
+  const loads = (node: ast.Expr | readonly (ast.Expr | null)[] | null): void => {
+    const roots = node === null ? [] : Array.isArray(node) ? node.filter((n) => n !== null) : [node as ast.Expr];
+    for (const n of descendants(roots)) if (n.kind === "Name") see(n.name, "load");
   };
   const stores = (t: ast.AssignTarget, e: Event): void => {
     if (t.kind === "NameTarget") see(t.name, e);

@@ -1,6 +1,7 @@
 // Statement nodes → closures, once per template. A closure writes to the frame's output and returns a
 // signal (NEXT, BREAK, CONTINUE), so loop controls need no exceptions.
 import type * as ast from "../syntax/ast.ts";
+import { descendants, type Node } from "../syntax/children.ts";
 import { TemplateError, runtimeError } from "../errors.ts";
 import { PyIterator } from "../runtime/iterators.ts";
 import { LoopItems, LoopObject } from "../runtime/loop.ts";
@@ -374,12 +375,8 @@ function compileFor(node: ast.For, cx: CompileContext): Exec {
 }
 
 /** Does the body mention `name` (jinja2 find_undeclared for caller / varargs / kwargs)? */
-function mentions(node: unknown, name: string): boolean {
-  if (node === null || typeof node !== "object") return false;
-  if (Array.isArray(node)) return node.some((n) => mentions(n, name));
-  const n = node as { kind?: string; name?: string };
-  if (n.kind === "Name" && n.name === name) return true;
-  for (const [k, v] of Object.entries(node)) if (k !== "loc" && typeof v === "object" && mentions(v, name)) return true;
+function mentions(nodes: readonly Node[], name: string): boolean {
+  for (const n of descendants(nodes)) if (n.kind === "Name" && n.name === name) return true;
   return false;
 }
 

@@ -1,8 +1,9 @@
 // Inferred spans: assistant and think spans of a template without tags, from its message loops and the
 // prompt renders of each assistant turn. The definition is in README.md, "Inferred spans"; the Python
 // reference (conformance/reference/infer.py) implements it independently.
+import { splitsPair } from "../codepoints.ts";
 import { InferenceError, LimitError, TemplateError, type InferenceFailure } from "../errors.ts";
-import { pyStrip } from "../runtime/filters/strings.ts";
+import { pyStrip } from "../runtime/pychars.ts";
 import type { Loc, Source } from "../source.ts";
 import type { Span, Warning } from "../spans/output.ts";
 import type { Iteration, MessageRegions } from "../spans/regions.ts";
@@ -85,12 +86,7 @@ function firstDifference(a: string, b: string): number {
 
 /** Steps back from between a high and a low surrogate, so offsets stay on code points. */
 function backOffPair(s: string, i: number): number {
-  if (i > 0 && i < s.length) {
-    const hi = s.charCodeAt(i - 1);
-    const lo = s.charCodeAt(i);
-    if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) return i - 1;
-  }
-  return i;
+  return splitsPair(s, i) ? i - 1 : i;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Python-style signatures for builtins (filters, tests, globals, methods): parsed once from a jinja2-like
 // spec string, then used to bind positional and keyword arguments with Python's rules and messages.
-import { runtimeError } from "../errors.ts";
+import { runtimeError, spanjaBug } from "../errors.ts";
 import { Float, type CallArgs, type Value } from "./value.ts";
 
 interface Param {
@@ -31,7 +31,7 @@ function parseDefault(text: string): Value {
   }
   const m = /^(['"])(.*)\1$/s.exec(t);
   if (m) return m[2].replace(/\\n/g, "\n").replace(/\\t/g, "\t").replace(/\\(['"\\])/g, "$1");
-  throw new Error(`spanja bug: unsupported default ${t}`);
+  return spanjaBug(`unsupported default ${t}`);
 }
 
 /** Parses `"s, width=4, first=False, *args, **kwargs"` (Python syntax, simple literal defaults). */

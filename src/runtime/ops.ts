@@ -1,7 +1,7 @@
 // Python operators on template values: arithmetic with int and float kept apart, sequence concatenation
 // and repetition, printf `%`, equality, ordering and `in`, each raising Python's TypeError text.
 // Ints are doubles: exact to 2^53, rounded beyond (Python's are unbounded); see COMPATIBILITY.md.
-import { runtimeError } from "../errors.ts";
+import { runtimeError, spanjaBug } from "../errors.ts";
 import { PyIterator } from "./iterators.ts";
 import type { LengthCheck } from "./pyformat.ts";
 import { percentFormat } from "./printf.ts";
@@ -162,7 +162,7 @@ function arith(op: ArithOp, x: Num, y: Num): Value {
     case "**":
       return power(a, b, isF);
     default:
-      throw runtimeError("internal", `spanja bug: operator ${op}`);
+      return spanjaBug(`operator ${op}`);
   }
 }
 

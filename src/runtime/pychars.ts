@@ -1,6 +1,10 @@
 // Python's per-character Unicode predicates and case mappings (str.isspace, isprintable, isdigit, title,
 // casefold …) as CPython 3.11 defines them (Unicode 14). JS property escapes give the categories; small
 // tables generated from python3 fill in what JS lacks (Numeric_Type) and what differs by Unicode version.
+// Also str.strip, the one runtime helper chat/ and infer/ may use (test/architecture.test.ts).
+// The Python str family: pystr = value to text (str, repr) · strings = code-point length, index, slice, find ·
+// pychars = per-character classes, case mappings, strip · strmethods = str method bodies · pymethods = method tables.
+import { hasSurrogates } from "../codepoints.ts";
 
 /** Decodes `delta[+len],…` (base 36, delta from the previous range's end) into sorted [start, end] pairs. */
 function ranges(table: string): Int32Array {
@@ -291,4 +295,29 @@ const IDENT = /^[\p{XID_Start}_][\p{XID_Continue}]*$/u;
 /** str.isidentifier(): XID_Start or "_" then XID_Continue (Python also NFKC-normalizes; rare). */
 export function pyIsIdentifier(s: string): boolean {
   return IDENT.test(s);
+}
+
+/** Python str.strip(chars) (lstrip / rstrip by `left` / `right`): Unicode whitespace (str.isspace) when chars is None. */
+export function pyStrip(s: string, chars: string | null = null, left = true, right = true): string {
+  // whitespace, or a set of BMP characters, can be scanned per UTF-16 unit (all whitespace is in the BMP and
+  // a surrogate half never matches) and sliced once
+  if (chars === null || !hasSurrogates(chars)) {
+    let i = 0;
+    let j = s.length;
+    if (chars === null) {
+      if (left) while (i < j && isPySpace(s.charCodeAt(i))) i++;
+      if (right) while (j > i && isPySpace(s.charCodeAt(j - 1))) j--;
+    } else {
+      if (left) while (i < j && chars.includes(s[i])) i++;
+      if (right) while (j > i && chars.includes(s[j - 1])) j--;
+    }
+    return i === 0 && j === s.length ? s : s.slice(i, j);
+  }
+  const set = new Set(Array.from(chars));
+  const cps = Array.from(s);
+  let i = 0;
+  let j = cps.length;
+  if (left) while (i < j && set.has(cps[i])) i++;
+  if (right) while (j > i && set.has(cps[j - 1])) j--;
+  return i === 0 && j === cps.length ? s : cps.slice(i, j).join("");
 }

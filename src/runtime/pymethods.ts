@@ -10,6 +10,8 @@
 // Missing (report in COMPATIBILITY.md): str.encode / translate / maketrans (no bytes), int.to_bytes,
 // dict-view methods, and every mutating method (the sandbox refuses them; with `immutable: false` they
 // are still absent because caller data is never written).
+// The Python str family: pystr = value to text (str, repr) · strings = code-point length, index, slice, find ·
+// pychars = per-character classes, case mappings, strip · strmethods = str method bodies · pymethods = method tables.
 import { runtimeError } from "../errors.ts";
 import { builtin, callBuiltin, type Builtin } from "./args.ts";
 import { checkHashable, dictLookup, pyEquals } from "./ops.ts";

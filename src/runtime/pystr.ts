@@ -1,5 +1,7 @@
 // Python str() and repr() of every template value: what `{{ x }}` prints. Floats follow Python's repr
 // (shortest round-trip digits, scientific below 1e-4 and from 1e16), strings Python's quoting and escapes.
+// The Python str family: pystr = value to text (str, repr) · strings = code-point length, index, slice, find ·
+// pychars = per-character classes, case mappings, strip · strmethods = str method bodies · pymethods = method tables.
 import { runtimeError } from "../errors.ts";
 import { isPrintable } from "./pychars.ts";
 import { DictView } from "./sequences.ts";

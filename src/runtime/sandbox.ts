@@ -83,7 +83,7 @@ export function getAttr(obj: Value, name: string, immutable = true): Value {
  * `obj.name` for a name fixed at compile time: the checks on the name are made once, so the hot case,
  * `message.content` on the caller's plain objects, is one own-property read.
  */
-export function attrGetter(name: string, immutable: boolean): (obj: Value) => Value {
+export function fixedAttrGetter(name: string, immutable: boolean): (obj: Value) => Value {
   if (name.charCodeAt(0) === 95 || DICT_ATTRS.has(name)) return (obj) => getAttrSlow(obj, name, immutable);
   if (name in Object.prototype) return (obj) => plainDictFirst(obj, name, immutable);
   // a name Object.prototype lacks can only be found on a plain object as an own property: one read.

@@ -1,7 +1,7 @@
 // Per-render state: the output sink, counters against the limits, warnings, the clock, and calling.
 // Filters, tests, globals and methods receive it as their context.
 import { LimitError, runtimeError } from "../errors.ts";
-import type { Limits } from "../options.ts";
+import type { Limits } from "../limits.ts";
 import { Output } from "../spans/output.ts";
 import { callBuiltin, type Builtin } from "./args.ts";
 import type { MessageTracker } from "./messages.ts";

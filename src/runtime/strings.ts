@@ -1,28 +1,14 @@
 // Code-point string operations: Python's str counts code points, JS strings count UTF-16 units.
 // Every length, index and slice a template sees goes through here. Fast paths when there are no surrogates.
+// The Python str family: pystr = value to text (str, repr) · strings = code-point length, index, slice, find ·
+// pychars = per-character classes, case mappings, strip · strmethods = str method bodies · pymethods = method tables.
+import { codePointLength, hasSurrogates, splitsPair } from "../codepoints.ts";
 import { runtimeError } from "../errors.ts";
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/** Does the string hold any surrogate unit (an astral character or a lone surrogate)? */
-export function hasSurrogates(s: string): boolean {
-  return SURROGATE.test(s);
-}
-
-/** Python len(s): code points, a lone surrogate counting as one. */
-export function cpLength(s: string): number {
-  if (!SURROGATE.test(s)) return s.length;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) i++;
-    }
-    n++;
-  }
-  return n;
-}
+/** Python len(s), under the name of this cp* family. */
+export { codePointLength as cpLength, hasSurrogates };
 
 /** The code points of a string as one-character strings (JS iteration keeps lone surrogates whole). */
 export function cpChars(s: string): string[] {
@@ -94,9 +80,7 @@ export function cpCompare(a: string, b: string): number {
 
 /** Would a match of needle's length at UTF-16 offset k cut a surrogate pair of hay in two? */
 function cutsPair(hay: string, k: number, n: number): boolean {
-  const isHigh = (i: number) => i >= 0 && i < hay.length && (hay.charCodeAt(i) & 0xfc00) === 0xd800;
-  const isLow = (i: number) => i >= 0 && i < hay.length && (hay.charCodeAt(i) & 0xfc00) === 0xdc00;
-  return (isHigh(k - 1) && isLow(k)) || (isHigh(k + n - 1) && isLow(k + n));
+  return splitsPair(hay, k) || splitsPair(hay, k + n);
 }
 
 /** Only a needle that starts with a low or ends with a high surrogate can match inside a pair. */

@@ -1,7 +1,9 @@
 // The str methods' implementations for pymethods.ts: code-point indexes, Python's whitespace and line
 // boundaries, CPython's argument checks and messages. Kept apart so pymethods.ts stays the table.
+// The Python str family: pystr = value to text (str, repr) · strings = code-point length, index, slice, find ·
+// pychars = per-character classes, case mappings, strip · strmethods = str method bodies · pymethods = method tables.
 import { runtimeError } from "../errors.ts";
-import { isAlphaCp, isDecimalCp, isDigitCp, isLineBreak, isNumericCp, isPySpace } from "./pychars.ts";
+import { isAlphaCp, isDecimalCp, isDigitCp, isLineBreak, isNumericCp, isPySpace, pyStrip } from "./pychars.ts";
 import type { LengthCheck } from "./pyformat.ts";
 import { iterate, typeNameOf } from "./sequences.ts";
 import { RenderState } from "./state.ts";
@@ -95,39 +97,11 @@ export function padded(s: string, left: number, right: number, fill: string, ctx
 
 // ---- str ----
 
-/** What strip(chars) removes: Python whitespace for None, else the code points of chars. */
-export function stripSet(v: Value, name: string): ((c: string) => boolean) {
-  if (v === null) return (c) => isPySpace(c.codePointAt(0) as number);
-  const s = text(v);
-  if (s === null) throw runtimeError("type", `${name} arg must be None or str`);
-  const set = new Set(Array.from(s));
-  return (c) => set.has(c);
-}
-
-/** str.strip / lstrip / rstrip. */
+/** str.strip / lstrip / rstrip: CPython's argument check, then the one strip (pychars.ts pyStrip). */
 export function strip(s: string, chars: Value, name: string, left: boolean, right: boolean): string {
-  // fast path: whitespace, or a set of BMP characters, can be scanned per UTF-16 unit (a surrogate half
-  // never matches) and sliced once
   const set = chars === null ? null : text(chars);
-  if (chars === null || (set !== null && !/[\uD800-\uDFFF]/.test(set))) {
-    let i = 0;
-    let j = s.length;
-    if (set === null) {
-      if (left) while (i < j && isPySpace(s.charCodeAt(i))) i++;
-      if (right) while (j > i && isPySpace(s.charCodeAt(j - 1))) j--;
-    } else {
-      if (left) while (i < j && set.includes(s[i])) i++;
-      if (right) while (j > i && set.includes(s[j - 1])) j--;
-    }
-    return i === 0 && j === s.length ? s : s.slice(i, j);
-  }
-  const inSet = stripSet(chars, name);
-  const cps = Array.from(s);
-  let i = 0;
-  let j = cps.length;
-  if (left) while (i < j && inSet(cps[i])) i++;
-  if (right) while (j > i && inSet(cps[j - 1])) j--;
-  return i === 0 && j === cps.length ? s : cps.slice(i, j).join("");
+  if (chars !== null && set === null) throw runtimeError("type", `${name} arg must be None or str`);
+  return pyStrip(s, set, left, right);
 }
 
 /** Python whitespace at UTF-16 offset i (all of it is in the BMP). */

@@ -2,7 +2,8 @@
 // buffered output (macros, caller(), set and filter blocks) carries its spans until it is emitted.
 // Knows strings and offsets, nothing of templates.
 import { isInternal, isSpanLabel } from "./regions.ts";
-import { codePointLength } from "./units.ts";
+import { codePointLength } from "../codepoints.ts";
+import { assertSpanja } from "../errors.ts";
 
 /** The labels callers see: `{% generation %}` marks "assistant", `{% think %}` marks "think". */
 export type SpanLabel = "assistant" | "think";
@@ -136,7 +137,7 @@ export class Output {
   /** Ends the innermost capture and returns its text and spans. */
   popCapture(): Captured {
     const f = this.frames.pop();
-    if (f === undefined || this.frames.length === 0) throw new Error("spanja bug: capture stack underflow");
+    assertSpanja(f !== undefined && this.frames.length > 0, "capture stack underflow");
     this.top = this.frames[this.frames.length - 1];
     // regions left open inside a capture (an error unwound them) are discarded
     while (this.open.length > 0 && this.open[this.open.length - 1].frame >= this.frames.length) this.open.pop();
@@ -155,13 +156,13 @@ export class Output {
 
   closeBuffer(): void {
     const r = this.open.pop();
-    if (r === undefined || r.label !== null) throw new Error("spanja bug: buffer stack mismatch");
+    assertSpanja(r !== undefined && r.label === null, "buffer stack mismatch");
   }
 
   /** Closes the innermost region and records its span. */
   closeRegion(): void {
     const r = this.open.pop();
-    if (r === undefined || r.label === null) throw new Error("spanja bug: region stack underflow");
+    assertSpanja(r !== undefined && r.label !== null, "region stack underflow");
     const end = this.top.text.length;
     this.top.spans.push(r.id === undefined ? { label: r.label, start: r.start, end } : { label: r.label, start: r.start, end, id: r.id });
     if (this.hf && isSpanLabel(r.label)) {
@@ -191,7 +192,7 @@ export class Output {
 
   /** The finished text and its spans in document order (outer before inner at the same start). */
   finish(): { text: string; spans: RawSpan[] } {
-    if (this.frames.length !== 1) throw new Error("spanja bug: capture left open");
+    assertSpanja(this.frames.length === 1, "capture left open");
     const spans = this.top.spans.slice().sort((a, b) => a.start - b.start || b.end - a.end);
     return { text: this.top.text, spans };
   }

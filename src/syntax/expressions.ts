@@ -1,17 +1,12 @@
-// jinja2's expression grammar (parse_tuple … parse_primary, targets, calls, filters, tests) as the base class of the
-// one shared chevrotain parser in parser.ts, with the helpers both levels use: jinja2's error wording, nesting depth,
-// lazily lexed errors. Embedded actions build ast.ts nodes directly. Knows nothing of values or rendering.
-import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken, type TokenType } from "chevrotain";
-import type { ErrorKind } from "../errors.ts";
+// jinja2's expression grammar (parse_tuple … parse_primary, targets, calls, filters, tests) as the rules of the one
+// shared chevrotain parser, which parser.ts completes with the statements. Embedded actions build ast.ts nodes
+// directly; parser-base.ts holds the machinery, precedence.ts the operator folding. Knows nothing of values.
+import { type IToken } from "chevrotain";
 import type { Loc } from "../source.ts";
-import type { Args, BinOpName, CompareOpName, Dict, Expr, Filter, Kwarg, List, Test } from "./ast.ts";
-import { Locator } from "./lexer.ts";
+import type { Args, Dict, Expr, Filter, Kwarg, List, Test } from "./ast.ts";
+import { MAX_NESTING, NESTING, NO_EXPR, ParserBase, quoted } from "./parser-base.ts";
+import { foldOperators, type Flat, type Operator } from "./precedence.ts";
 import * as T from "./tokens.ts";
-
-/** Deepest nesting of blocks, brackets and prefix operators (`not`, unary `-`, `else` branches) before a syntax error. */
-export const MAX_NESTING = 150;
-/** Longest run of operators, filters, postfix operations or `elif`s: they nest left-deep, which costs stack later. */
-export const MAX_CHAIN = 1000;
 
 /** jinja2 `NSRef`: `ns.attr` as an assignment target; only the `set` statement's target produces it. */
 export interface NsRef {
@@ -27,147 +22,13 @@ export type Primary = Expr | NsRef;
 export const CONST_NAMES = new Map<string, boolean | null>([["true", true], ["false", false], ["True", true], ["False", false], ["none", null], ["None", null]]);
 const EMPTY_ARGS = (): Args => ({ args: [], kwargs: [], starArgs: null, starKwargs: null });
 
-/** Python's repr of a tag name in messages. */
-export const q = (s: string): string => `'${s}'`;
-
-/** A syntax error raised by a rule, remembering the token it points at. */
-export class Failure extends Error {
-  readonly token: IToken;
-  readonly kind: ErrorKind;
-  /** Raised with every token consumed: jinja2 would already have tried to lex the next one. */
-  readonly atEnd: boolean;
-  constructor(detail: string, token: IToken, kind: ErrorKind, atEnd: boolean) {
-    super(detail);
-    this.token = token;
-    this.kind = kind;
-    this.atEnd = atEnd;
-  }
-}
-
 /** The expression half of the parser; parser.ts adds the statements, builds the one instance and runs it. */
-export class ExpressionParser extends EmbeddedActionsParser {
-  protected locator = new Locator("");
-  protected depth = 0;
-  /** The token vector ends at a lexer error. */
-  protected truncated = false;
-  /** An error Python raises when compiling jinja2's output ('break' outside loop …), thrown only if parsing succeeds. */
-  deferred: Failure | null = null;
-
-  constructor(validate: boolean) {
-    super(T.ALL_TOKENS, { maxLookahead: 1, recoveryEnabled: false, errorMessageProvider: T.ERROR_MESSAGES, skipValidations: !validate });
-  }
-
-  override reset(): void {
-    super.reset();
-    this.depth = 0;
-    this.deferred = null;
-  }
-
-  protected fail(detail: string, token: IToken = this.LA(1), kind: ErrorKind = "syntax"): never {
-    throw new Failure(detail, token, kind, this.LA(1).tokenType === EOF);
-  }
-
-  protected failUnexpected(): never {
-    this.fail(T.unexpectedMessage(this.LA(1)));
-  }
-
-  protected failExpected(type: TokenType): never {
-    this.fail(T.expectedMessage(T.describeType(type), this.LA(1)));
-  }
-
-  /** Records an error Python raises when compiling jinja2's generated code; it is thrown only if parsing succeeds. */
-  protected defer(detail: string, loc: Loc): void {
-    if (!this.RECORDING_PHASE && this.deferred === null) this.deferred = new Failure(detail, this.tokenAt(loc), "syntax", false);
-  }
-
-  protected enter(): void {
-    if (++this.depth > MAX_NESTING) this.fail(NESTING, this.LA(0));
-  }
-
-  protected chain(length: number): void {
-    if (!this.RECORDING_PHASE && length > MAX_CHAIN) this.fail(`expression is too long (more than ${MAX_CHAIN} operators, filters, postfix operations or elif branches in a row)`, this.LA(0));
-  }
-
-  protected is(type: TokenType, k = 1): boolean {
-    return tokenMatcher(this.peek(k), type);
-  }
-
-  protected isWord(words: readonly string[], k = 1): boolean {
-    const t = this.peek(k);
-    return tokenMatcher(t, T.Name) && words.includes(t.image);
-  }
-
-  /** LA(k); jinja2 lexes lazily, so peeking past a lexer error raises that error (jinja2's `stream.look()`). */
-  protected peek(k: number): IToken {
-    const t = this.LA(k);
-    if (k > 1 && this.truncated && t.tokenType === EOF && !this.RECORDING_PHASE) throw new Failure("", t, "syntax", true);
-    return t;
-  }
-
-  /**
-   * jinja2 is_tuple_end. Its extra end rules (`in` after a for target, `recursive` after the iterable) never match in
-   * jinja2 3.1 (`test_any(extra_end_rules)` lacks a `*`), so `{% for x, in y %}` reads `in` as a name, as jinja2 does.
-   */
-  protected atTupleEnd(): boolean {
-    return this.is(T.VariableEnd) || this.is(T.BlockEnd) || this.is(T.RParen);
-  }
-
-  /** Loc from a start offset to the end of the last consumed token. */
-  protected span(start: number): Loc {
-    return this.locator.loc(start, this.LA(0).endOffset! + 1);
-  }
-
+export class ExpressionParser extends ParserBase {
   /** An integer literal; beyond 2**53 the exact value rides along as `bigint`. */
   private integer(t: IToken): Expr {
     const v = t.payload as number | bigint;
     const loc = this.tokenLoc(t);
     return typeof v === "bigint" ? { kind: "Const", value: Number(v), isFloat: false, bigint: v, loc } : { kind: "Const", value: v, isFloat: false, loc };
-  }
-
-  protected tokenLoc(t: IToken): Loc {
-    return this.locator.loc(t.startOffset, t.endOffset! + 1);
-  }
-
-  /**
-   * jinja2's comma loops `item {',' [item]}`: items are tried while `more()` holds (the closer is not next), and a
-   * missing item after a comma must be at the closer, else parse_primary's "unexpected X". Returns [items, commas].
-   */
-  protected commaList(more: () => boolean, item: (i: number) => void): [number, number] {
-    let items = 0;
-    let commas = 0;
-    this.option(7, {
-      GATE: more,
-      DEF: () => {
-        item(1);
-        items++;
-        this.many(7, () => {
-          this.consume(7, T.Comma);
-          commas++;
-          if (this.option(8, { GATE: more, DEF: () => (item(2), true) }) === true) items++;
-          else if (!this.RECORDING_PHASE && more()) this.failUnexpected();
-        });
-      },
-    });
-    return [items, commas];
-  }
-
-  /** `item {',' item}`, no trailing comma (signatures, subscripts, `with`, `print`). */
-  protected sepList(item: (i: number) => void): void {
-    item(1);
-    this.many(6, () => (this.consume(6, T.Comma), item(2)));
-  }
-
-  /** jinja2's `while current != closer: if items: expect(comma)` loops end here when the closer is missing. */
-  protected checkCloser(closer: TokenType, hasItems: boolean): void {
-    if (!this.RECORDING_PHASE && !this.is(closer)) {
-      if (hasItems) this.failExpected(T.Comma);
-      this.failUnexpected();
-    }
-  }
-
-  /** A token-shaped pointer at a node, for errors about nodes. */
-  protected tokenAt(loc: Loc): IToken {
-    return { image: "", startOffset: loc.offset, endOffset: loc.endOffset - 1, tokenType: T.Name, tokenTypeIdx: T.Name.tokenTypeIdx! };
   }
 
   /** jinja2 parse_tuple: comma-separated expressions; a tuple when there is a comma (`{{ 1, 2 }}`). */
@@ -177,9 +38,9 @@ export class ExpressionParser extends EmbeddedActionsParser {
     const [, commas] = this.commaList(() => !this.atTupleEnd(), (i) => items.push(this.subrule(i, this.expression, { ARGS: [withCondExpr] })));
     if (!this.RECORDING_PHASE && items.length === 0) {
       if (!this.atTupleEnd()) this.failUnexpected();
-      if (!explicitParens) this.fail(`Expected an expression, got ${q(T.describeToken(this.LA(1)))}`);
+      if (!explicitParens) this.fail(`Expected an expression, got ${quoted(T.describeToken(this.LA(1)))}`);
     }
-    if (commas > 0 || items.length === 0) return { kind: "Tuple", items, loc: items.length === 0 ? this.locator.loc(start, start) : this.span(start) };
+    if (commas > 0 || items.length === 0) return { kind: "Tuple", items, loc: items.length === 0 ? this.source.locOf(start, start) : this.span(start) };
     return items[0];
   });
 
@@ -209,7 +70,7 @@ export class ExpressionParser extends EmbeddedActionsParser {
 
   /**
    * jinja2 parse_or … parse_pow as one loop over operands and infix operators, folded by precedence afterwards
-   * (see Folder): one rule per bracket level instead of eight keeps deep nesting cheap on the stack. `not` is a
+   * (see precedence.ts): one rule per bracket level instead of eight keeps deep nesting cheap on the stack. `not` is a
    * prefix only where jinja2's parse_not runs, at the start and after `and` / `or`; elsewhere it is a name.
    */
   protected operators = this.RULE("operators", (): Expr => {
@@ -251,7 +112,7 @@ export class ExpressionParser extends EmbeddedActionsParser {
       },
     });
     if (this.RECORDING_PHASE) return NO_EXPR;
-    return flat.operands.length === 1 && flat.nots[0].length === 0 ? flat.operands[0] : new Folder(flat, this.locator).fold();
+    return flat.operands.length === 1 && flat.nots[0].length === 0 ? flat.operands[0] : foldOperators(flat, this.source);
   });
 
   /** jinja2 parse_unary: signs, a primary, its postfix, then (filters and tests bind looser) `|f`, `is t`, calls. */
@@ -502,96 +363,4 @@ export class ExpressionParser extends EmbeddedActionsParser {
     this.MANY(() => (this.CONSUME(T.Dot), (name += "." + this.CONSUME2(T.Name).image)));
     return name;
   });
-
 }
-
-/** Placeholder loc of a statement node; the statement rule sets the real one when the closing `%}` is consumed. */
-export const PENDING: Loc = { line: 0, column: 0, offset: 0, endOffset: 0 };
-/** A stand-in operand for rule parameters during chevrotain's recording phase. */
-export const NO_EXPR: Expr = { kind: "Name", name: "", loc: { line: 1, column: 1, offset: 0, endOffset: 0 } };
-export const NESTING = `template is nested too deeply (more than ${MAX_NESTING} levels of blocks, brackets or operators)`;
-
-type Operator = BinOpName | CompareOpName;
-
-/** The operands and infix operators of one `operators` run; ops[i] sits between operands i and i + 1. */
-interface Flat {
-  operands: Expr[];
-  /** Source range of each operand, including its prefix `not`s. */
-  starts: number[];
-  ends: number[];
-  ops: Operator[];
-  /** The prefix `not`s before each operand (only at the start and after `and` / `or`). */
-  nots: IToken[][];
-}
-
-// jinja2's precedence, loosest first: parse_or, parse_and, parse_not (prefix), parse_compare, parse_math1,
-// parse_concat, parse_math2, parse_pow; all binary levels are left-associative, comparisons chain.
-const LEVEL: Record<Operator, number> = {
-  or: 0, and: 1, "==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3, in: 3, notin: 3, "+": 4, "-": 4, "~": 5, "*": 6, "/": 6, "//": 6, "%": 6, "**": 7,
-};
-const NOT_LEVEL = 2;
-const OPERAND_LEVEL = 8;
-
-interface Folded {
-  expr: Expr;
-  start: number;
-  end: number;
-}
-
-/** Folds a Flat run into the tree jinja2's recursive descent builds; recursion depth is bounded by the 8 levels. */
-class Folder {
-  private readonly flat: Flat;
-  private readonly locator: Locator;
-  private next = 0;
-
-  constructor(flat: Flat, locator: Locator) {
-    this.flat = flat;
-    this.locator = locator;
-  }
-
-  fold(): Expr {
-    return this.level(0).expr;
-  }
-
-  /** The operator after the operand just read, if it belongs to this level. */
-  private opAt(level: number): Operator | null {
-    const op = this.flat.ops[this.next - 1];
-    return op !== undefined && LEVEL[op] === level ? op : null;
-  }
-
-  private level(level: number): Folded {
-    const f = this.flat;
-    if (level === OPERAND_LEVEL) {
-      const i = this.next++;
-      return { expr: f.operands[i], start: f.starts[i], end: f.ends[i] };
-    }
-    if (level === NOT_LEVEL) {
-      const nots = f.nots[this.next];
-      let r = this.level(level + 1);
-      for (let j = nots.length - 1; j >= 0; j--) {
-        const start = nots[j].startOffset;
-        r = { expr: { kind: "UnaryOp", op: "not", operand: r.expr, loc: this.locator.loc(start, r.end) }, start, end: r.end };
-      }
-      return r;
-    }
-    const left = this.level(level + 1);
-    if (level === LEVEL["=="]) {
-      const ops: { op: CompareOpName; right: Expr }[] = [];
-      let end = left.end;
-      for (let op = this.opAt(level); op !== null; op = this.opAt(level)) {
-        const right = this.level(level + 1);
-        ops.push({ op: op as CompareOpName, right: right.expr });
-        end = right.end;
-      }
-      if (ops.length === 0) return left;
-      return { expr: { kind: "Compare", left: left.expr, ops, loc: this.locator.loc(left.start, end) }, start: left.start, end };
-    }
-    let acc = left;
-    for (let op = this.opAt(level); op !== null; op = this.opAt(level)) {
-      const right = this.level(level + 1);
-      acc = { expr: { kind: "BinOp", op: op as BinOpName, left: acc.expr, right: right.expr, loc: this.locator.loc(acc.start, right.end) }, start: acc.start, end: right.end };
-    }
-    return acc;
-  }
-}
-

@@ -2,7 +2,8 @@
 // escapes, numbers, bracket balance. Lexer errors are fatal TemplateSyntaxErrors with jinja2's wording.
 import { Lexer, type IToken } from "chevrotain";
 import { TemplateSyntaxError } from "../errors.ts";
-import type { Loc, Source } from "../source.ts";
+import type { Source } from "../source.ts";
+import { toCodePointOffset } from "../codepoints.ts";
 import {
   Comment, Float, Integer, KEYWORDS, LBrace, LBracket, LEXER_DEFINITION, LParen, Name, RBrace, RBracket, RParen, Raw, StringLit,
   type BlockPayload,
@@ -15,49 +16,6 @@ function chevrotainLexer(): Lexer {
   return lexer;
 }
 
-/** Offsets to Locs in O(log n), equal to Source.locOf (columns count code points) but without rescanning long lines. */
-export class Locator {
-  private readonly text: string;
-  private readonly lineStarts: number[] = [0];
-  /** Offsets of the high halves of surrogate pairs, for code-point columns; empty for most templates. */
-  private readonly astral: number[] = [];
-
-  constructor(text: string) {
-    this.text = text;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.lineStarts.push(i + 1);
-      else if (c >= 0xd800 && c <= 0xdbff) {
-        const d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) this.astral.push(i);
-      }
-    }
-  }
-
-  /** The Loc of [offset, endOffset). */
-  loc(offset: number, endOffset: number = offset + 1): Loc {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
-    const line = upperBound(this.lineStarts, clamped);
-    const start = this.lineStarts[line - 1];
-    let column = clamped - start + 1;
-    // A pair counts once when both halves lie before the offset.
-    if (this.astral.length > 0) column -= upperBound(this.astral, clamped - 2) - upperBound(this.astral, start - 1);
-    return { line, column, offset: clamped, endOffset: Math.max(clamped, endOffset) };
-  }
-}
-
-/** Number of entries <= value in a sorted array. */
-function upperBound(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Tokens up to the first lexer error, and that error. */
 export interface LexResult {
   tokens: IToken[];
@@ -66,13 +24,13 @@ export interface LexResult {
 }
 
 /** Lexes a normalized template. `payload` holds a String's value, a number's value, a Comment's or Raw's BlockPayload. */
-export function lex(source: Source, locator: Locator = new Locator(source.text)): LexResult {
+export function lex(source: Source): LexResult {
   const text = source.text;
   const result = chevrotainLexer().tokenize(text);
   const tokens = result.tokens;
   let error: TemplateSyntaxError | null = null;
   const fail = (detail: string, offset: number, end: number, index: number, kind: "syntax" | "unsupported" = "syntax"): void => {
-    error = new TemplateSyntaxError(detail, { loc: locator.loc(offset, end), source }, kind);
+    error = new TemplateSyntaxError(detail, { loc: source.locOf(offset, end), source }, kind);
     tokens.length = index;
   };
   const brackets: IToken[] = [];
@@ -120,8 +78,8 @@ export function lex(source: Source, locator: Locator = new Locator(source.text))
   if (error === null && result.errors.length > 0) {
     const offset = result.errors[0].offset;
     const c = String.fromCodePoint(text.codePointAt(offset)!);
-    const detail = c === ")" || c === "]" || c === "}" ? `unexpected '${c}'` : `unexpected char ${pyRepr(c)} at ${codePointOffset(text, offset)}`;
-    error = new TemplateSyntaxError(detail, { loc: locator.loc(offset, offset + c.length), source });
+    const detail = c === ")" || c === "]" || c === "}" ? `unexpected '${c}'` : `unexpected char ${pyRepr(c)} at ${toCodePointOffset(text, offset)}`;
+    error = new TemplateSyntaxError(detail, { loc: source.locOf(offset, offset + c.length), source });
   }
   return { tokens, error };
 }
@@ -219,20 +177,4 @@ export function pyRepr(c: string): string {
     return `'\\U${hex(cp, 8)}'`;
   }
   return `'${c}'`;
-}
-
-/** Python's index (code points) of a UTF-16 offset. */
-export function codePointOffset(text: string, offset: number): number {
-  let n = offset;
-  for (let i = 0; i < offset - 1; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
 }

@@ -3,10 +3,11 @@
 // mirrors jinja2's parser.py decision by decision, so a template fails where and how jinja2 fails.
 import { EOF, tokenMatcher, type EmbeddedActionsParser, type IToken } from "chevrotain";
 import { TemplateSyntaxError, type ErrorKind } from "../errors.ts";
-import type { Source } from "../source.ts";
+import { Source } from "../source.ts";
 import type { AssignTarget, Call, Expr, Filter, If, Param, Stmt, Template } from "./ast.ts";
-import { CONST_NAMES, ExpressionParser, Failure, MAX_CHAIN, MAX_NESTING, PENDING, q, type Primary } from "./expressions.ts";
-import { lex, Locator } from "./lexer.ts";
+import { CONST_NAMES, ExpressionParser, type Primary } from "./expressions.ts";
+import { Failure, MAX_CHAIN, MAX_NESTING, PENDING, quoted } from "./parser-base.ts";
+import { lex } from "./lexer.ts";
 import * as T from "./tokens.ts";
 import { applyWhitespace } from "./whitespace.ts";
 
@@ -49,8 +50,8 @@ class JinjaParser extends ExpressionParser {
     this.performSelfAnalysis();
   }
 
-  setup(locator: Locator, options: SyntaxOptions, truncated: boolean): void {
-    this.locator = locator;
+  setup(source: Source, options: SyntaxOptions, truncated: boolean): void {
+    this.source = source;
     this.opts = options;
     this.truncated = truncated;
   }
@@ -65,15 +66,15 @@ class JinjaParser extends ExpressionParser {
   /** jinja2 Parser._fail_ut_eof: unknown tag (name) or end of template (null) with what the open blocks expect. */
   private failTag(name: string | null, stack: (readonly string[])[], token: IToken): never {
     const expected = new Set(stack.flat());
-    const looking = stack.length > 0 ? stack[stack.length - 1].map(q).join(" or ") : "";
-    const parts = [name === null ? "Unexpected end of template." : `Encountered unknown tag ${q(name)}.`];
+    const looking = stack.length > 0 ? stack[stack.length - 1].map(quoted).join(" or ") : "";
+    const parts = [name === null ? "Unexpected end of template." : `Encountered unknown tag ${quoted(name)}.`];
     if (looking !== "") {
       parts.push(name !== null && expected.has(name)
         ? `You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for ${looking}.`
         : `Jinja was looking for the following tags: ${looking}.`);
     }
     const innermost = this.tagStack[this.tagStack.length - 1];
-    if (innermost !== undefined) parts.push(`The innermost block that needs to be closed is ${q(innermost.image)}.`);
+    if (innermost !== undefined) parts.push(`The innermost block that needs to be closed is ${quoted(innermost.image)}.`);
     // An unknown tag fails before jinja2 advances past it; at the end of the template, point at the open block.
     if (name !== null) throw new Failure(parts.join(" "), token, "syntax", false);
     this.fail(parts.join(" "), innermost ?? token);
@@ -93,7 +94,7 @@ class JinjaParser extends ExpressionParser {
       }
       default: {
         const name = e.kind === "BinOp" ? CLASS_NAMES[e.op] : e.kind === "UnaryOp" ? (e.op === "not" ? "not" : e.op === "-" ? "neg" : "pos") : e.kind.toLowerCase();
-        this.fail(`can't assign to ${q(name)}`, this.tokenAt(e.loc));
+        this.fail(`can't assign to ${quoted(name)}`, this.tokenAt(e.loc));
       }
     }
   }
@@ -187,7 +188,7 @@ class JinjaParser extends ExpressionParser {
         // elif branches are nested Ifs: each spans from its `{% elif` to the final `{% endif %}`.
         for (let n: Stmt = s; n.kind === "If" && n.orelse.length === 1 && n.orelse[0].kind === "If" && ELIFS.has(n.orelse[0]);) {
           n = n.orelse[0];
-          n.loc = this.locator.loc(n.loc.offset, loc.endOffset);
+          n.loc = this.source.locOf(n.loc.offset, loc.endOffset);
         }
       }
     }
@@ -219,7 +220,7 @@ class JinjaParser extends ExpressionParser {
     let node: If | undefined;
     for (let i = branches.length - 1; i >= 0; i--) {
       const b = branches[i];
-      node = { kind: "If", test: b.test, body: b.body, orelse, loc: this.locator.loc(b.start) };
+      node = { kind: "If", test: b.test, body: b.body, orelse, loc: this.source.locOf(b.start) };
       if (i > 0) ELIFS.add(node);
       orelse = [node];
     }
@@ -442,7 +443,7 @@ class JinjaParser extends ExpressionParser {
     if (this.RECORDING_PHASE) return { kind: "NameTarget", name: "", loc: PENDING };
     if (items.length === 0) {
       if (!this.atTupleEnd()) this.failUnexpected();
-      this.fail(`Expected an expression, got ${q(T.describeToken(this.LA(1)))}`);
+      this.fail(`Expected an expression, got ${quoted(T.describeToken(this.LA(1)))}`);
     }
     if (commas === 0) return this.toTarget(items[0]);
     if (items.some((i) => i.kind !== "Name" && i.kind !== "NsRef" && !(i.kind === "Tuple" && this.canAssign(i)))) {
@@ -466,16 +467,15 @@ function parser(): JinjaParser {
 
 /** Parses a normalized template (newlines normalized, trailing newline dropped by the caller) into its AST. */
 export function parse(source: Source, options: SyntaxOptions): Template {
-  const locator = new Locator(source.text);
-  const lexed = lex(source, locator);
+  const lexed = lex(source);
   const p = parser();
-  p.setup(locator, options, lexed.error !== null);
+  p.setup(source, options, lexed.error !== null);
   p.input = applyWhitespace(lexed.tokens, source.text, options);
   const located = (detail: string, token: IToken, kind: ErrorKind = "syntax"): TemplateSyntaxError => {
     // jinja2 lexes lazily: a lexer error wins unless the parser failed before reaching it.
     if (lexed.error !== null && token.tokenType === EOF) return lexed.error;
     // chevrotain's EOF token has no position: an error at the end of input points at the end of the template.
-    const loc = token.tokenType === EOF ? locator.loc(source.text.length, source.text.length) : locator.loc(token.startOffset, token.endOffset! + 1);
+    const loc = token.tokenType === EOF ? source.locOf(source.text.length, source.text.length) : source.locOf(token.startOffset, token.endOffset! + 1);
     return new TemplateSyntaxError(detail, { loc, source }, kind);
   };
   try {
@@ -491,15 +491,15 @@ export function parse(source: Source, options: SyntaxOptions): Template {
     if (p.errors.length > 0) throw located(p.errors[0].message, p.errors[0].token);
     if (lexed.error !== null) throw lexed.error;
     if (p.deferred !== null) throw located(p.deferred.message, p.deferred.token);
-    return { kind: "Template", body, loc: locator.loc(0, source.text.length) };
+    return { kind: "Template", body, loc: source.locOf(0, source.text.length) };
   } finally {
     // The shared instance must not keep the last template's tokens alive.
     p.input = [];
-    p.setup(EMPTY_LOCATOR, options, false);
+    p.setup(EMPTY_SOURCE, options, false);
   }
 }
 
-const EMPTY_LOCATOR = new Locator("");
+const EMPTY_SOURCE = new Source("");
 
 const EOF_TOKEN: IToken = { image: "", startOffset: 0, tokenType: EOF, tokenTypeIdx: EOF.tokenTypeIdx! };
 

@@ -1,4 +1,4 @@
-// One table of offset rules (reference-semantics §5), each case checked against the Rust oracle at test time:
+// One table of offset rules (COMPATIBILITY.md, "Tokenizer offsets"), each case checked against the Rust oracle at test time:
 // ids, token strings, code-point offsets, and char_to_token at every position. A few cases also pin the
 // literal values the notes quote.
 import { beforeAll, describe, expect, it } from "vitest";

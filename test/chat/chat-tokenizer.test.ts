@@ -13,7 +13,7 @@ beforeAll(async () => {
   tagged = taggedTemplate("qwen3");
 });
 
-// reference-semantics §9: Qwen3-0.6B with the generation tag placed as in the community patch.
+// The golden case (templates/README.md, qwen3): Qwen3-0.6B with the generation tag placed as in the community patch.
 const GOLDEN_CONVERSATION = [
   { role: "user", content: "Hello assistant" },
   { role: "assistant", content: "Hello user" },
@@ -36,7 +36,7 @@ function templateError(fn: () => unknown): TemplateError {
   throw new Error("expected a TemplateError");
 }
 
-describe("the golden case (reference-semantics §9) with templates/qwen3.json", () => {
+describe("the golden case (templates/README.md, qwen3) with templates/qwen3.json", () => {
   it("gives transformers' input_ids and assistant_masks exactly", () => {
     const r = tok.applyChatTemplate(GOLDEN_CONVERSATION, { chat_template: tagged, return_assistant_tokens_mask: true });
     expect(r.input_ids).toEqual(GOLDEN_IDS);

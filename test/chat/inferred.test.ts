@@ -1,5 +1,5 @@
-// Masks from inferred spans on real tokenizers and stock templates: the published Qwen3 answer (reference
-// semantics §9), thinking masks with exclude_think_from_mask and exclude_empty_think, Llama 3's
+// Masks from inferred spans on real tokenizers and stock templates: the published Qwen3 answer (the golden
+// case of templates/README.md, qwen3), thinking masks with exclude_think_from_mask and exclude_empty_think, Llama 3's
 // assistant-first turn, DeepSeek after tool outputs, a harmony-format template on gpt-oss's tokenizer, and
 // fail-closed errors through applyChatTemplate.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -34,7 +34,7 @@ describe("Qwen3's stock template", () => {
     qwen = ChatTokenizer.fromJSON(tokenizerJson("qwen3"), tokenizerConfig("qwen3"));
   });
 
-  it("gives the assistant_masks of the Qwen3-0.6B assistant-mask PR (§9) exactly, with a spans-inferred warning", () => {
+  it("gives the assistant_masks of the Qwen3-0.6B assistant-mask PR (the golden case) exactly, with a spans-inferred warning", () => {
     const r = qwen.applyChatTemplate(PR_CONVERSATION, { return_assistant_tokens_mask: true });
     expect(r.input_ids).toEqual([
       151644, 872, 198, 9707, 17847, 151645, 198, 151644, 77091, 198, 9707, 1196, 151645, 198, 151644, 872, 198, 4340, 525, 498, 30, 151645, 198, 151644, 77091, 198,

@@ -3,7 +3,7 @@ import type { IToken } from "chevrotain";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Loc } from "../../src/source.ts";
-import { lex, Locator } from "../../src/syntax/lexer.ts";
+import { lex } from "../../src/syntax/lexer.ts";
 import type { SyntaxOptions } from "../../src/syntax/parser.ts";
 import { Source } from "../../src/source.ts";
 import { applyWhitespace } from "../../src/syntax/whitespace.ts";
@@ -38,27 +38,26 @@ export function readFixtures(dir: string): Fixture[] {
     });
 }
 
-function range(locator: Locator, start: number, end: number): string {
-  const a = locator.loc(start, end);
-  const b = locator.loc(end, end);
+function range(source: Source, start: number, end: number): string {
+  const a = source.locOf(start, end);
+  const b = source.locOf(end, end);
   return `@${a.line}:${a.column}-${b.line}:${b.column}`;
 }
 
-function tokenLine(t: IToken, locator: Locator): string {
+function tokenLine(t: IToken, source: Source): string {
   const end = t.endOffset! + 1;
   const p: unknown = t.payload;
   const payload = typeof p === "bigint" ? ` = ${p}n` : typeof p === "number" ? ` = ${p}` : typeof p === "string" ? ` = ${JSON.stringify(p)}` : "";
-  return `${t.tokenType.name} ${JSON.stringify(t.image)}${payload} ${range(locator, t.startOffset, end)}`;
+  return `${t.tokenType.name} ${JSON.stringify(t.image)}${payload} ${range(source, t.startOffset, end)}`;
 }
 
 /** The lexer's tokens, then the stream the parser reads after whitespace control. */
 export function dumpTokens(fx: Fixture): string {
   const source = new Source(fx.template, fx.name);
-  const locator = new Locator(source.text);
-  const lexed = lex(source, locator);
-  const lines = ["# lexer", ...lexed.tokens.map((t) => tokenLine(t, locator))];
+  const lexed = lex(source);
+  const lines = ["# lexer", ...lexed.tokens.map((t) => tokenLine(t, source))];
   if (lexed.error !== null) lines.push(`! ${lexed.error.detail} @${lexed.error.loc!.line}:${lexed.error.loc!.column}`);
-  lines.push("", "# after whitespace control", ...applyWhitespace(lexed.tokens, source.text, fx.options).map((t) => tokenLine(t, locator)));
+  lines.push("", "# after whitespace control", ...applyWhitespace(lexed.tokens, source.text, fx.options).map((t) => tokenLine(t, source)));
   return lines.join("\n") + "\n";
 }
 

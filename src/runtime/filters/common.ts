@@ -68,7 +68,7 @@ export function attributeParts(attribute: Value): Value[] {
  * jinja2 make_attrgetter: looks each part up with environment.getitem (item first, then attribute,
  * sandboxed). `default` (when not None) replaces an Undefined after EACH part, as jinja2 does.
  */
-export function attrGetter(ctx: RenderState, attribute: Value, postprocess?: (v: Value) => Value, dflt: Value = null): (item: Value) => Value {
+export function makeAttrGetter(ctx: RenderState, attribute: Value, postprocess?: (v: Value) => Value, dflt: Value = null): (item: Value) => Value {
   const parts = attributeParts(attribute);
   const immutable = ctx.env.immutable;
   return (item) => {
@@ -85,8 +85,8 @@ export function attrGetter(ctx: RenderState, attribute: Value, postprocess?: (v:
  * jinja2 make_multi_attrgetter: "age,name" → a list key per item. With no attribute the key is
  * `[item]`, a one-item list, so comparisons are list comparisons (same results, same errors).
  */
-export function multiAttrGetter(ctx: RenderState, attribute: Value, postprocess?: (v: Value) => Value): (item: Value) => Value[] {
-  const getters = (isString(attribute) ? strValue(attribute).split(",") : [attribute]).map((a) => attrGetter(ctx, a, postprocess));
+export function makeMultiAttrGetter(ctx: RenderState, attribute: Value, postprocess?: (v: Value) => Value): (item: Value) => Value[] {
+  const getters = (isString(attribute) ? strValue(attribute).split(",") : [attribute]).map((a) => makeAttrGetter(ctx, a, postprocess));
   return (item) => getters.map((g) => g(item));
 }
 

@@ -8,7 +8,7 @@ import { generator, type PyIterator } from "../iterators.ts";
 import { pyIter, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { Undefined, dictGet, isDict, isString, strValue, truthy, typeRepr, undefinedError, type Value } from "../value.ts";
-import { attrGetter, hashKey, passFilter, type Filter } from "./common.ts";
+import { makeAttrGetter, hashKey, passFilter, type Filter } from "./common.ts";
 
 type Kind = "filter" | "test";
 
@@ -37,7 +37,7 @@ function prepareMap(ctx: RenderState, args: Value[], kwargs: Map<string, Value>)
     const dflt = rest.get("default") ?? null;
     rest.delete("default");
     if (rest.size > 0) throw runtimeError("filter-argument", `Unexpected keyword argument ${pyRepr(rest.keys().next().value as string)}`);
-    return attrGetter(ctx, attribute, undefined, dflt);
+    return makeAttrGetter(ctx, attribute, undefined, dflt);
   }
   if (args.length === 0) throw runtimeError("filter-argument", "map requires a filter argument");
   const [name, ...rest] = args;
@@ -68,7 +68,7 @@ function prepareSelectOrReject(args: Value[], kwargs: Map<string, Value>, ctx: R
   let off = 0;
   if (lookupAttr) {
     if (args.length === 0) throw runtimeError("filter-argument", "Missing parameter for attribute name");
-    trans = attrGetter(ctx, args[0]);
+    trans = makeAttrGetter(ctx, args[0]);
     off = 1;
   }
   let test: (x: Value) => boolean;

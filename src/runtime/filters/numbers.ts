@@ -30,7 +30,7 @@ function asciiNumber(s: string): string {
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 /** Python int(s, base); undefined where Python raises ValueError. */
-export function parseInt_(s: string, base: number): number | undefined {
+export function pyParseInt(s: string, base: number): number | undefined {
   let t = asciiNumber(s);
   let neg = false;
   if (t[0] === "+" || t[0] === "-") {
@@ -71,7 +71,7 @@ const FLOAT_RE = new RegExp(
 );
 
 /** Python float(s); undefined where Python raises ValueError. */
-export function parseFloat_(s: string): number | undefined {
+export function pyParseFloat(s: string): number | undefined {
   const t = asciiNumber(s);
   if (!FLOAT_RE.test(t)) return undefined;
   const body = t.replace(/_/g, "").toLowerCase();
@@ -88,7 +88,7 @@ function toFloat(v: Value): number | undefined {
   if (typeof v === "number") return v;
   if (v instanceof Float) return v.value;
   if (typeof v === "boolean") return v ? 1 : 0;
-  if (isString(v)) return parseFloat_(strValue(v));
+  if (isString(v)) return pyParseFloat(strValue(v));
   return undefined;
 }
 
@@ -97,10 +97,10 @@ function doInt(value: Value, dflt: Value, base: Value): Value {
     const b = typeof base === "number" && Number.isInteger(base) ? base : typeof base === "boolean" ? Number(base) : NaN;
     // int(value, base) raises for a bad base too; every failure falls back to int(float(value))
     if (b === 0 || (b >= 2 && b <= 36)) {
-      const n = parseInt_(strValue(value), b);
+      const n = pyParseInt(strValue(value), b);
       if (n !== undefined) return n;
     }
-    const f = parseFloat_(strValue(value));
+    const f = pyParseFloat(strValue(value));
     return f === undefined || !Number.isFinite(f) ? dflt : Math.trunc(f) + 0;
   }
   if (value instanceof Undefined) throw undefinedError(value);
@@ -182,7 +182,7 @@ function filesizeformat(value: Value, binary: Value): string {
   let bytes: number | undefined;
   if (value instanceof Undefined) throw undefinedError(value);
   if (isString(value)) {
-    bytes = parseFloat_(strValue(value));
+    bytes = pyParseFloat(strValue(value));
     if (bytes === undefined) throw runtimeError("value", `could not convert string to float: ${pyRepr(strValue(value))}`);
   } else {
     bytes = toFloat(value);

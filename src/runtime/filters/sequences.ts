@@ -11,12 +11,12 @@ import type { RenderState } from "../state.ts";
 import { cpChars } from "../strings.ts";
 import { NamedTuple, Tuple, Undefined, dictEntries, dictGet, isDict, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
 import {
-  attrGetter,
+  makeAttrGetter,
   cFilter,
   eq,
   hashKey,
   ignoreCase,
-  multiAttrGetter,
+  makeMultiAttrGetter,
   passFilter,
   pySorted,
   type Filter,
@@ -98,7 +98,7 @@ function reverse(value: Value): Value {
 function join(value: Value, d: Value, attribute: Value, ctx: RenderState): string {
   const sep = pyStr(d);
   let items = iterate(value);
-  if (attribute !== null) items = items.map(attrGetter(ctx, attribute));
+  if (attribute !== null) items = items.map(makeAttrGetter(ctx, attribute));
   let out = "";
   for (let i = 0; i < items.length; i++) {
     out += (i > 0 ? sep : "") + pyStr(items[i]);
@@ -109,7 +109,7 @@ function join(value: Value, d: Value, attribute: Value, ctx: RenderState): strin
 
 function sum(iterable: Value, attribute: Value, start: Value, ctx: RenderState): Value {
   let items = iterate(iterable);
-  if (attribute !== null) items = items.map(attrGetter(ctx, attribute));
+  if (attribute !== null) items = items.map(makeAttrGetter(ctx, attribute));
   if (isString(start)) throw runtimeError("type", "sum() can't sum strings [use ''.join(seq) instead]");
   let acc: Value = start;
   let i = 0;
@@ -132,7 +132,7 @@ function sum(iterable: Value, attribute: Value, start: Value, ctx: RenderState):
 function minMax(value: Value, caseSensitive: Value, attribute: Value, ctx: RenderState, max: boolean): Value {
   const items = iterate(value);
   if (items.length === 0) return hinted("No aggregated item, sequence was empty.");
-  const key = attrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+  const key = makeAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
   let best = items[0];
   let bestKey = key(best);
   for (let i = 1; i < items.length; i++) {
@@ -148,7 +148,7 @@ function minMax(value: Value, caseSensitive: Value, attribute: Value, ctx: Rende
 
 function unique(value: Value, caseSensitive: Value, attribute: Value, ctx: RenderState): PyIterator {
   return generator("sync_do_unique", function* () {
-    const key = attrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+    const key = makeAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
     const seen = new Set<string>();
     for (const item of pyIter(value)) {
       const h = hashKey(key(item));
@@ -160,7 +160,7 @@ function unique(value: Value, caseSensitive: Value, attribute: Value, ctx: Rende
 }
 
 function sort(value: Value, reverse: Value, caseSensitive: Value, attribute: Value, ctx: RenderState): Value[] {
-  const key = multiAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
+  const key = makeMultiAttrGetter(ctx, attribute, truthy(caseSensitive) ? undefined : ignoreCase);
   return pySorted(iterate(value), key, truthy(reverse));
 }
 
@@ -248,7 +248,7 @@ function* sliceGroups(value: Value, slices: Value, fillWith: Value, ctx: RenderS
 
 function groupby(value: Value, attribute: Value, dflt: Value, caseSensitive: Value, ctx: RenderState): GroupTuple[] {
   const cs = truthy(caseSensitive);
-  const expr = attrGetter(ctx, attribute, cs ? undefined : ignoreCase, dflt);
+  const expr = makeAttrGetter(ctx, attribute, cs ? undefined : ignoreCase, dflt);
   const sorted = pySorted(iterate(value), expr, false);
   const groups: { key: Value; list: Value[] }[] = [];
   for (const item of sorted) {
@@ -259,7 +259,7 @@ function groupby(value: Value, attribute: Value, dflt: Value, caseSensitive: Val
     else groups.push({ key: k, list: [item] });
   }
   // case-insensitive: the grouper is the first item's value as written, not the lowercased key
-  const output = cs ? null : attrGetter(ctx, attribute, undefined, dflt);
+  const output = cs ? null : makeAttrGetter(ctx, attribute, undefined, dflt);
   return groups.map((g) => new GroupTuple(output === null ? g.key : output(g.list[0]), g.list));
 }
 

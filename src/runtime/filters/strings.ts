@@ -3,7 +3,7 @@
 import { runtimeError } from "../../errors.ts";
 import { builtin } from "../args.ts";
 import { binaryOp } from "../ops.ts";
-import { isAlphaCp, isLineBreak, isNumericCp, isPySpace, pyCapitalize } from "../pychars.ts";
+import { isAlphaCp, isLineBreak, isNumericCp, isPySpace, pyCapitalize, pyStrip } from "../pychars.ts";
 import { pyStr } from "../pystr.ts";
 import { length, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
@@ -32,18 +32,6 @@ export function splitLines(s: string, keepEnds = false): string[] {
   }
   if (start < s.length) out.push(s.slice(start));
   return out;
-}
-
-/** Python str.strip(chars): Unicode whitespace when chars is None. */
-export function pyStrip(s: string, chars: string | null, left = true, right = true): string {
-  const cps = cpChars(s);
-  const set = chars === null ? null : new Set(cpChars(chars));
-  const strip = (c: string) => (set === null ? isPySpace(c.codePointAt(0) as number) : set.has(c));
-  let a = 0;
-  let b = cps.length;
-  if (left) while (a < b && strip(cps[a])) a++;
-  if (right) while (b > a && strip(cps[b - 1])) b--;
-  return a === 0 && b === cps.length ? s : cps.slice(a, b).join("");
 }
 
 /** Python str.split() with no separator: runs of whitespace, no empty strings. */

@@ -1,5 +1,6 @@
 // The wordwrap filter: a port of Python's textwrap.TextWrapper as jinja2 calls it (expand_tabs=False,
 // replace_whitespace=False, drop_whitespace=True), paragraph by paragraph. Lengths count code points.
+import { toUtf16Offset } from "../../codepoints.ts";
 import { runtimeError } from "../../errors.ts";
 import { isPySpace } from "../pychars.ts";
 import { pyRepr } from "../pystr.ts";
@@ -38,12 +39,7 @@ function len(s: string): number {
 
 /** The UTF-16 offset after the first n code points of s (s.length when it has fewer). */
 function cpOffset(s: string, n: number): number {
-  let i = 0;
-  for (let k = 0; k < n && i < s.length; k++) {
-    const c = s.charCodeAt(i);
-    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
-  }
-  return i;
+  return Math.min(toUtf16Offset(s, n), s.length);
 }
 
 /**

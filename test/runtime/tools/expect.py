@@ -1,6 +1,8 @@
 # Writes test/runtime/fixtures/*.json: runtime cases with the answers Python gives, in the environment
 # transformers renders with (jinja2 ImmutableSandboxedEnvironment, transformers' tojson).
-# Run: python3 test/runtime/tools/expect.py   (the JSON records the Python and jinja2 versions used)
+# Run: python3 test/runtime/tools/expect.py [--out DIR]   (the JSON records the Python and jinja2 versions used)
+# The output is deterministic (object addresses normalized, hash seed fixed): test/runtime/goldens.test.ts
+# regenerates into a temporary folder and requires byte-identical files.
 #
 # Values travel as tagged JSON (see test/runtime/pyvalues.ts): null/bool/str/list as themselves, ints as
 # JSON ints, non-integral floats as JSON numbers, {"f": repr} for other floats, {"t": [..]} tuple,
@@ -10,6 +12,7 @@ import json
 import math
 import operator
 import os
+import re
 import sys
 
 import jinja2
@@ -31,6 +34,12 @@ def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)
 
 ENV.filters["tojson"] = tojson
 OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures")
+# CPython prints object addresses (`<built-in method upper of str object at 0x7f…>`); spanja prints this one
+ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+
+
+def stable(text):
+    return ADDRESS.sub(" at 0x000000000000>", text)
 
 
 def enc(v):
@@ -75,8 +84,8 @@ def outcome(f):
         r = f()
     except Exception as e:  # noqa: BLE001 - every Python error is an expected answer
         msg = str(e) if not isinstance(e, KeyError) else str(e)
-        return {"error": type(e).__name__, "message": msg}
-    return {"repr": repr(r), "str": str(r) if not isinstance(r, Undefined) else ""}
+        return {"error": type(e).__name__, "message": stable(msg)}
+    return {"repr": stable(repr(r)), "str": stable(str(r)) if not isinstance(r, Undefined) else ""}
 
 
 def binop(op, a, b):
@@ -131,12 +140,16 @@ def run(kind, c):
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
+    # set and dict-of-str orders depend on the hash seed: fix it, so two runs write the same bytes
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
+    out = sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv else OUT
+    os.makedirs(out, exist_ok=True)
     versions = {"python": sys.version.split()[0], "jinja2": jinja2.__version__}
     for name, (kind, items) in cases.FIXTURES.items():
         head = {"generated_by": "test/runtime/tools/expect.py", **versions, "kind": kind}
         rows = ",\n  ".join(json.dumps(run(kind, c), ensure_ascii=True) for c in items)
-        with open(os.path.join(OUT, f"{name}.json"), "w", encoding="utf-8") as f:
+        with open(os.path.join(out, f"{name}.json"), "w", encoding="utf-8") as f:
             # one case per line, so a diff shows which answers changed
             f.write(json.dumps(head)[:-1] + ', "cases": [\n  ' + rows + "\n]}\n")
         print(f"{name}: {len(items)} cases")

@@ -1,8 +1,19 @@
-// Offsets in two units: UTF-16 code units (JS strings) and code points (Python's len).
-// Knows only strings.
+// The one place for offset arithmetic between UTF-16 code units (JS strings) and code points (Python's str,
+// editors' columns), and for lines and columns. A leaf: imports nothing, so every layer may use it.
+
+/** The unit an offset counts: UTF-16 code units (a JS string index) or code points (a Python str index). */
+export type OffsetUnit = "utf16" | "codepoint";
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Does the string hold any surrogate unit (an astral character or a lone surrogate)? */
+export function hasSurrogates(s: string): boolean {
+  return SURROGATE.test(s);
+}
 
 /** Number of code points in s (a lone surrogate counts as one, as Python counts it). */
 export function codePointLength(s: string): number {
+  if (!SURROGATE.test(s)) return s.length;
   let n = s.length;
   for (let i = 0; i < s.length - 1; i++) {
     const c = s.charCodeAt(i);
@@ -15,6 +26,11 @@ export function codePointLength(s: string): number {
     }
   }
   return n;
+}
+
+/** Is UTF-16 offset i between the two halves of a surrogate pair of s? */
+export function splitsPair(s: string, i: number): boolean {
+  return i > 0 && i < s.length && (s.charCodeAt(i - 1) & 0xfc00) === 0xd800 && (s.charCodeAt(i) & 0xfc00) === 0xdc00;
 }
 
 /** Converts a UTF-16 offset into text to a code-point offset. */
@@ -106,4 +122,48 @@ export function codePointTable(text: string): Int32Array {
   }
   table[text.length] = cp;
   return table;
+}
+
+/** Number of entries <= value in a sorted array. */
+function upperBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Lines and code-point columns of a text in O(log n) per offset, without rescanning long lines. */
+export class LineIndex {
+  /** UTF-16 offsets where lines start; the first is 0. */
+  readonly lineStarts: number[] = [0];
+  /** Offsets of the high halves of surrogate pairs, for code-point columns; empty for most texts. */
+  private readonly astral: number[] = [];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.lineStarts.push(i + 1);
+      else if (c >= 0xd800 && c <= 0xdbff) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) this.astral.push(i);
+      }
+    }
+  }
+
+  /** 1-based line of a UTF-16 offset (a negative offset is on line 1). */
+  lineOf(offset: number): number {
+    return upperBound(this.lineStarts, Math.max(0, offset));
+  }
+
+  /** 1-based column of a UTF-16 offset on its 1-based line, counting code points (a pair counts once when both halves lie before it). */
+  columnOf(offset: number, line: number): number {
+    const start = this.lineStarts[line - 1];
+    let column = offset - start + 1;
+    if (this.astral.length > 0) column -= upperBound(this.astral, offset - 2) - upperBound(this.astral, start - 1);
+    return column;
+  }
 }
