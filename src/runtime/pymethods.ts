@@ -31,6 +31,7 @@ import {
   pyTitle,
   pyUpper,
 } from "./pychars.ts";
+import { asMarkupMethod, escapeFormatField, MARKUP_ONLY, sameKind } from "./markup.ts";
 import { strFormat, type FieldAccess } from "./pyformat.ts";
 import { pyRepr } from "./pystr.ts";
 import { DictView, iterate, typeNameOf } from "./sequences.ts";
@@ -62,6 +63,7 @@ import {
 import {
   Callable,
   Float,
+  Markup,
   PyObject,
   SpannedString,
   Tuple,
@@ -137,8 +139,9 @@ const fallbackAccess: FieldAccess = (obj, key, isAttr) => {
   return new Undefined(typeof key === "string" ? key : pyRepr(key), typeRepr(obj), typeof key !== "string");
 };
 
-function format(s: string, args: readonly Value[], kwargs: (k: string) => Value | undefined, ctx: Ctx): string {
-  return strFormat(s, args, kwargs, fieldAccess ?? fallbackAccess, check(ctx));
+function format(s: string, args: readonly Value[], kwargs: (k: string) => Value | undefined, ctx: Ctx, markup = false): string {
+  // Markup.format: jinja2's SandboxedEscapeFormatter, which escapes every field
+  return strFormat(s, args, kwargs, fieldAccess ?? fallbackAccess, check(ctx), markup ? escapeFormatField : undefined);
 }
 
 // ---- tables ----
@@ -146,6 +149,26 @@ function format(s: string, args: readonly Value[], kwargs: (k: string) => Value 
 function m(style: Style, name: string, spec: string, impl: (a: Value[], ctx: Ctx) => Value): [string, Method] {
   const fn = builtin<Ctx>(name, spec, impl);
   return [name, { style, fn, required: fn.sig.params.filter((p) => !p.hasDefault).length - 1 }];
+}
+
+/** str.format, or Markup.format (escaping, Markup result) */
+function formatMethod(markup: boolean): [string, Method] {
+  // any keyword goes to the template, `self` included: the bound str takes a name no identifier can spell
+  return m("kw", "format", "(self), *args, **kwargs", (a, ctx) => {
+    const kw = a[2] as unknown as Map<string, Value>;
+    return sameKind(a[0], format(selfText(a), a[1] as unknown as Value[], (k) => kw.get(k), ctx, markup));
+  });
+}
+
+function formatMapMethod(markup: boolean): [string, Method] {
+  return m("onearg", "format_map", "self, mapping", (a, ctx) => {
+    const d = a[1];
+    const r = format(selfText(a), [], (k) => {
+      if (d instanceof Map || isPlainDict(d)) return dictLookup(d, k);
+      throw runtimeError("type", `'${typeNameOf(d)}' object is not subscriptable`);
+    }, ctx, markup);
+    return sameKind(a[0], r);
+  });
 }
 
 const STR = new Map<string, Method>([
@@ -157,17 +180,8 @@ const STR = new Map<string, Method>([
   m("kw", "expandtabs", "self, tabsize=8", expandtabs),
   m("old", "find", "self, sub, start=None, end=None", (a) => search(a, "find")),
   // any keyword goes to the template, `self` included: the bound str takes a name no identifier can spell
-  m("kw", "format", "(self), *args, **kwargs", (a, ctx) => {
-    const kw = a[2] as unknown as Map<string, Value>;
-    return format(selfText(a), a[1] as unknown as Value[], (k) => kw.get(k), ctx);
-  }),
-  m("onearg", "format_map", "self, mapping", (a, ctx) => {
-    const d = a[1];
-    return format(selfText(a), [], (k) => {
-      if (d instanceof Map || isPlainDict(d)) return dictLookup(d, k);
-      throw runtimeError("type", `'${typeNameOf(d)}' object is not subscriptable`);
-    }, ctx);
-  }),
+  formatMethod(false),
+  formatMapMethod(false),
   m("old", "index", "self, sub, start=None, end=None", (a) => {
     const i = search(a, "find");
     if (i === -1) throw runtimeError("type", "substring not found");
@@ -225,6 +239,14 @@ const STR = new Map<string, Method>([
   m("noargs", "title", "self", (a) => pyTitle(selfText(a))),
   m("noargs", "upper", "self", (a) => pyUpper(selfText(a))),
   m("onearg", "zfill", "self, width", zfill),
+]);
+
+/** Markup's methods: str's with markupsafe's overrides (markup.ts), its escaping format, and its own three. */
+const MARKUP = new Map<string, Method>([
+  ...[...STR].map(([name, meth]): [string, Method] => [name, { ...meth, fn: { ...meth.fn, impl: asMarkupMethod(name, meth.fn.impl) } }]),
+  formatMethod(true),
+  formatMapMethod(true),
+  ...[...MARKUP_ONLY].map(([name, impl]) => m(name === "escape" ? "onearg" : "noargs", name, name === "escape" ? "self, s" : "self", impl)),
 ]);
 
 type Dict = ReadonlyMap<Value, Value> | PlainDict;
@@ -352,6 +374,7 @@ const MUTATING_DICT = new Set(["clear", "pop", "popitem", "setdefault", "update"
 
 // one shared pair per type: typeOf runs on every method call and must not allocate
 const T_STR: [string, Map<string, Method>] = ["str", STR];
+const T_MARKUP: [string, Map<string, Method>] = ["Markup", MARKUP];
 const T_BOOL: [string, Map<string, Method>] = ["bool", INT];
 const T_INT: [string, Map<string, Method>] = ["int", INT];
 const T_FLOAT: [string, Map<string, Method>] = ["float", FLOAT];
@@ -360,6 +383,7 @@ const T_TUPLE: [string, Map<string, Method>] = ["tuple", TUPLE];
 const T_DICT: [string, Map<string, Method>] = ["dict", DICT];
 
 function typeOf(obj: Value): readonly [string, Map<string, Method>] | null {
+  if (obj instanceof Markup) return T_MARKUP;
   if (typeof obj === "string" || obj instanceof SpannedString) return T_STR;
   if (typeof obj === "boolean") return T_BOOL;
   if (typeof obj === "number") return Number.isInteger(obj) ? T_INT : T_FLOAT;
@@ -434,7 +458,7 @@ export function lookupMethod(obj: Value, name: string): Callable | Value | undef
   const meth = t[1].get(name);
   if (meth === undefined) return undefined;
   const [type] = t;
-  const target = obj instanceof SpannedString ? obj.text : obj;
+  const target = obj instanceof SpannedString && !(obj instanceof Markup) ? obj.text : obj;
   return new BoundMethod(name, type, (call, ctx) => {
     checkCall(type, name, meth, call);
     return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
@@ -451,7 +475,7 @@ export function callMethod(obj: Value, name: string, call: CallArgs, ctx: CallCo
   const meth = t[1].get(name);
   if (meth === undefined) return undefined;
   checkCall(t[0], name, meth, call);
-  const target = obj instanceof SpannedString ? obj.text : obj;
+  const target = obj instanceof SpannedString && !(obj instanceof Markup) ? obj.text : obj;
   return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
 }
 
