@@ -5,7 +5,7 @@
 import { runtimeError } from "../errors.ts";
 import { ENTITIES, LEGACY_ENTITIES } from "./filters/entities.ts";
 import { formatValue, type LengthCheck } from "./pyformat.ts";
-import { pyStr } from "./pystr.ts";
+import { pyRepr, pyStr } from "./pystr.ts";
 import { iterate } from "./sequences.ts";
 import { split } from "./strmethods.ts";
 import { Markup, SpannedString, Tuple, type Value } from "./value.ts";
@@ -162,3 +162,10 @@ export const MARKUP_ONLY: ReadonlyMap<string, (a: Value[]) => Value> = new Map<s
   ["striptags", (a) => striptags((a[0] as SpannedString).text)],
   ["escape", (a) => escape(a[1])],
 ]);
+
+/** Python's repr of `markup.name` for the methods markupsafe writes in Python; undefined for str's own. */
+export function markupMethodRepr(name: string, self: Markup): string | undefined {
+  if (name === "escape") return "<bound method Markup.escape of <class 'markupsafe.Markup'>>";
+  if (!OVERRIDES.has(name) && !MARKUP_ONLY.has(name)) return undefined;
+  return `<bound method Markup.${name} of ${pyRepr(self)}>`;
+}

@@ -31,7 +31,7 @@ import {
   pyTitle,
   pyUpper,
 } from "./pychars.ts";
-import { asMarkupMethod, escapeFormatField, MARKUP_ONLY, sameKind } from "./markup.ts";
+import { asMarkupMethod, escapeFormatField, MARKUP_ONLY, markupMethodRepr, sameKind } from "./markup.ts";
 import { strFormat, type FieldAccess } from "./pyformat.ts";
 import { pyRepr } from "./pystr.ts";
 import { DictView, iterate, typeNameOf } from "./sequences.ts";
@@ -435,13 +435,19 @@ function checkCall(type: string, name: string, meth: Method, call: CallArgs): vo
 /** A method bound to its object; prints like CPython's, with a fixed address (Python's varies per run). */
 export class BoundMethod extends Callable {
   readonly ownerType: string;
-  constructor(name: string, ownerType: string, invoke: (args: CallArgs, ctx: CallContext) => Value) {
+  /** Python's repr of a method markupsafe defines in Python (`<bound method Markup.upper of …>`). */
+  private readonly pythonRepr: string | undefined;
+  constructor(name: string, ownerType: string, invoke: (args: CallArgs, ctx: CallContext) => Value, pythonRepr?: string) {
     super(name, invoke, "method");
     this.ownerType = ownerType;
+    this.pythonRepr = pythonRepr;
   }
   override toPyStr(): string {
+    if (this.pythonRepr !== undefined) return this.pythonRepr;
     // jinja2 wraps str.format in a plain function (sandbox wrap_str_format)
-    if (this.ownerType === "str" && (this.name === "format" || this.name === "format_map")) return `<function str.${this.name} at 0x000000000000>`;
+    if ((this.ownerType === "str" || this.ownerType === "Markup") && (this.name === "format" || this.name === "format_map")) {
+      return `<function ${this.ownerType}.${this.name} at 0x000000000000>`;
+    }
     return `<built-in method ${this.name} of ${this.ownerType} object at 0x000000000000>`;
   }
 }
@@ -459,10 +465,15 @@ export function lookupMethod(obj: Value, name: string): Callable | Value | undef
   if (meth === undefined) return undefined;
   const [type] = t;
   const target = obj instanceof SpannedString && !(obj instanceof Markup) ? obj.text : obj;
-  return new BoundMethod(name, type, (call, ctx) => {
-    checkCall(type, name, meth, call);
-    return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
-  });
+  return new BoundMethod(
+    name,
+    type,
+    (call, ctx) => {
+      checkCall(type, name, meth, call);
+      return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
+    },
+    obj instanceof Markup ? markupMethodRepr(name, obj) : undefined,
+  );
 }
 
 /**
