@@ -77,7 +77,9 @@ function random(seq: Value): Value {
   if (seq instanceof DictView) {
     throw runtimeError("type", `'${typeNameOf(seq)}' object is not subscriptable`);
   }
-  return iterate(seq)[i];
+  // seq[i]: Markup.__getitem__ returns Markup
+  const item = iterate(seq)[i];
+  return seq instanceof Markup ? new Markup(item as string) : item;
 }
 
 /** Python's type of reversed(v) for the reversible values (reversedItems), by kind. */
