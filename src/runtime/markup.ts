@@ -73,14 +73,15 @@ export function striptags(value: string): string {
   return htmlUnescape((split(v, null, -1, false) as string[]).join(" "));
 }
 
-/** markupsafe.escape: a Markup is already safe; anything else is str()'d and escaped. */
+/** markupsafe.escape: a Markup is already safe; anything else is str()'d and escaped. A new object
+ *  either way, as in Python (`m|e is sameas m` is false). */
 export function escape(v: Value): Markup {
-  return v instanceof Markup ? v : new Markup(htmlEscape(pyStr(v)));
+  return new Markup(v instanceof Markup ? v.text : htmlEscape(pyStr(v)));
 }
 
-/** Markup(v) (the `safe` filter): v's str() marked safe, not escaped. */
+/** Markup(v) (the `safe` filter): v's str() marked safe, not escaped; a new object. */
 export function markSafe(v: Value): Markup {
-  return v instanceof Markup ? v : new Markup(pyStr(v));
+  return new Markup(pyStr(v));
 }
 
 /** jinja2's soft_str: a Markup stays Markup, anything else becomes its str(). */

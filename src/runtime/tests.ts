@@ -27,6 +27,8 @@ function isStr(v: Value): boolean {
  */
 function sameAs(a: Value, b: Value): boolean {
   if (a instanceof Float || b instanceof Float) return false;
+  // a Markup is an object: the same one only when it is the same value passed around
+  if (a instanceof Markup || b instanceof Markup) return a === b;
   if (a instanceof SpannedString || b instanceof SpannedString) return false;
   return a === b;
 }
