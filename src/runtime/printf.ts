@@ -81,8 +81,9 @@ export function percentFormat(fmt: string, args: Value, check?: LengthCheck, mar
     }
     const star = (): number => {
       const a = next();
-      if (typeof a !== "number" || !Number.isInteger(a)) {
-        if (typeof a === "boolean") return a ? 1 : 0;
+      // under Markup every argument is a _MarkupEscapeHelper, never an int
+      if (markup || typeof a !== "number" || !Number.isInteger(a)) {
+        if (typeof a === "boolean" && !markup) return a ? 1 : 0;
         throw runtimeError("type", "* wants int");
       }
       return a;
