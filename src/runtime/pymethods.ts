@@ -383,8 +383,9 @@ const T_TUPLE: [string, Map<string, Method>] = ["tuple", TUPLE];
 const T_DICT: [string, Map<string, Method>] = ["dict", DICT];
 
 function typeOf(obj: Value): readonly [string, Map<string, Method>] | null {
+  if (typeof obj === "string") return T_STR;
   if (obj instanceof Markup) return T_MARKUP;
-  if (typeof obj === "string" || obj instanceof SpannedString) return T_STR;
+  if (obj instanceof SpannedString) return T_STR;
   if (typeof obj === "boolean") return T_BOOL;
   if (typeof obj === "number") return Number.isInteger(obj) ? T_INT : T_FLOAT;
   if (obj instanceof Float) return T_FLOAT;
