@@ -5,6 +5,7 @@ import { runtimeError } from "../../errors.ts";
 import { builtin } from "../args.ts";
 import { pyRepr, pyStr } from "../pystr.ts";
 import { iterate, typeNameOf } from "../sequences.ts";
+import type { RenderState } from "../state.ts";
 import { cpChars, cpCompare, cpSlice } from "../strings.ts";
 import { Markup, Tuple, Undefined, dictEntries, isDict, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
 import { escape, htmlEscape, markSafe, striptags } from "../markup.ts";
@@ -149,14 +150,20 @@ function xmlattr(d: Value, autospace: Value): string {
   return truthy(autospace) && rv ? " " + rv : rv;
 }
 
-const escapeFilter = builtin("escape", "s", (a) => escape(a[0]));
+/** The escaped text, held to the string limit: `|forceescape` repeated grows it fivefold each time. */
+function checked(m: Markup, ctx: RenderState): Markup {
+  ctx.checkStringLength(m.text.length);
+  return m;
+}
+
+const escapeFilter = builtin("escape", "s", (a, ctx: RenderState) => checked(escape(a[0]), ctx));
 
 /** The HTML and URL filters, keyed by jinja2 name. */
 export const HTML_FILTERS: ReadonlyMap<string, Filter> = new Map<string, Filter>([
   ["e", escapeFilter],
   ["escape", escapeFilter],
   // escape(str(value)): a Markup is escaped again
-  ["forceescape", builtin("do_forceescape", "value", (a) => new Markup(htmlEscape(pyStr(a[0]))))],
+  ["forceescape", builtin("do_forceescape", "value", (a, ctx: RenderState) => checked(new Markup(htmlEscape(pyStr(a[0]))), ctx))],
   ["safe", builtin("do_mark_safe", "value", (a) => markSafe(a[0]))],
   ["striptags", builtin("do_striptags", "value", (a) => striptags(pyStr(a[0])))],
   ["urlencode", builtin("do_urlencode", "value", (a) => urlencode(a[0]))],
