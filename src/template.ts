@@ -5,6 +5,7 @@ import { resolveOptions, type HostFunction, type ResolvedOptions, type TemplateO
 import { builtin, callBuiltin, type Builtin } from "./runtime/args.ts";
 import { FILTERS } from "./runtime/filters/index.ts";
 import { GLOBALS } from "./runtime/globals.ts";
+import { formatFieldReader } from "./runtime/sandbox.ts";
 import { RenderState, type IterationBudget, type RenderEnv } from "./runtime/state.ts";
 import { TESTS } from "./runtime/tests.ts";
 import { Callable, isPlainDict, type CallContext, type PlainDict, type Value } from "./runtime/value.ts";
@@ -87,7 +88,7 @@ export class Template {
     }
     this.globals = globals;
     this.compiled = compileTemplate(tree, this.source, o, { filters, tests });
-    this.env = { filters, tests, limits: o.limits, now: o.now, immutable: o.immutable };
+    this.env = { filters, tests, limits: o.limits, now: o.now, immutable: o.immutable, formatField: formatFieldReader(o.immutable) };
   }
 
   /** Renders the template with the given variables. The context is read in place and never written. */

@@ -11,6 +11,7 @@ import type { RenderState } from "../runtime/state.ts";
 import {
   Callable,
   Float,
+  Markup,
   SpannedString,
   Tuple,
   UNDEFINED,
@@ -176,6 +177,8 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
                 f.state.checkStringLength(l.length + r.length);
                 return l + r;
               }
+              // Markup's `+` escapes the other side (markup.ts); it never carries spans
+              if (op === "+" && (l instanceof Markup || r instanceof Markup)) return binaryOp(op, plain(f, l), plain(f, r), f.state);
               // concatenated output keeps its spans: `'<|im_start|>' + render_turn()`
               if ((l instanceof SpannedString || r instanceof SpannedString) && (op === "~" || (isStr(l) && isStr(r)))) {
                 return concatSpanned(f, l, r);
@@ -285,7 +288,7 @@ function concatSpanned(f: Frame, l: Value, r: Value): Value {
  * spans, and says so in a warning rather than letting a mask go silently wrong.
  */
 export function plain(f: Frame, v: Value): Value {
-  if (v instanceof SpannedString) {
+  if (v instanceof SpannedString && !(v instanceof Markup)) {
     if (v.spans.length > 0) f.state.out.dropSpans(v, "labeled output was used as a value (filter, method, operator or container)");
     return v.text;
   }

@@ -9,6 +9,7 @@ import { RenderState } from "./state.ts";
 import { strftime } from "./strftime.ts";
 import {
   Callable,
+  Markup,
   Namespace,
   PyObject,
   SpannedString,
@@ -210,7 +211,7 @@ function randrange(a: number, b: number): number {
 }
 
 /** jinja2.utils.generate_lorem_ipsum, the same algorithm over a different random source. */
-function lipsum(nArg: Value, html: Value, minArg: Value, maxArg: Value, ctx: RenderState): string {
+function lipsum(nArg: Value, html: Value, minArg: Value, maxArg: Value, ctx: RenderState): Value {
   const [n, min, max] = [nArg, minArg, maxArg].map(rangeArg);
   const result: string[] = [];
   for (let para = 0; para < n; para++) {
@@ -247,7 +248,8 @@ function lipsum(nArg: Value, html: Value, minArg: Value, maxArg: Value, ctx: Ren
     else if (!text.endsWith(".")) text += ".";
     result.push(text);
   }
-  return truthy(html) ? result.map((x) => `<p>${x}</p>`).join("\n") : result.join("\n\n");
+  // the HTML form is Markup (its words need no escaping)
+  return truthy(html) ? new Markup(result.map((x) => `<p>${x}</p>`).join("\n")) : result.join("\n\n");
 }
 
 function raiseException(message: Value): never {

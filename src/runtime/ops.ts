@@ -3,6 +3,7 @@
 // Ints are doubles: exact to 2^53, rounded beyond (Python's are unbounded); see COMPATIBILITY.md.
 import { runtimeError, spanjaBug } from "../errors.ts";
 import { PyIterator } from "./iterators.ts";
+import { markupConcat } from "./markup.ts";
 import type { LengthCheck } from "./pyformat.ts";
 import { percentFormat } from "./printf.ts";
 import { pyStr } from "./pystr.ts";
@@ -10,6 +11,7 @@ import { DictView, typeNameOf } from "./sequences.ts";
 import { cpCompare, cpFind } from "./strings.ts";
 import {
   Float,
+  Markup,
   SpannedString,
   Tuple,
   Undefined,
@@ -70,7 +72,11 @@ export function binaryOp(op: ArithOp, a: Value, b: Value, state?: LengthCheck): 
   }
   const as = textOf(a);
   // str.__mod__ is tried before the right operand's __rmod__, so `"%s" % undefined` formats ''
-  if (op === "%" && as !== null) return percentFormat(as, b instanceof SpannedString ? b.text : b, state);
+  if (op === "%" && as !== null) {
+    // Markup.__mod__ escapes each argument; a Markup argument of a str keeps its repr (`%r`)
+    if (a instanceof Markup) return new Markup(percentFormat(as, b, state, true));
+    return percentFormat(as, b instanceof SpannedString && !(b instanceof Markup) ? b.text : b, state);
+  }
   if (a instanceof Undefined) throw undefinedError(a);
   if (b instanceof Undefined) throw undefinedError(b);
   const x = asNum(a);
@@ -80,7 +86,11 @@ export function binaryOp(op: ArithOp, a: Value, b: Value, state?: LengthCheck): 
     case "+": {
       const bs = textOf(b);
       if (as !== null) {
+        // Markup.__add__ returns NotImplemented for a non-str, and no right operand takes it
+        if (bs === null && a instanceof Markup) return unsupported("+", a, b);
         if (bs === null) throw runtimeError("type", `can only concatenate str (not "${typeNameOf(b)}") to str`);
+        // Markup.__add__, or its __radd__, which Python tries first as it belongs to a str subclass
+        if (a instanceof Markup || b instanceof Markup) return markupConcat(a, b, state);
         lengthCheck(state, as.length + bs.length);
         return as + bs;
       }
@@ -99,6 +109,9 @@ export function binaryOp(op: ArithOp, a: Value, b: Value, state?: LengthCheck): 
     }
     case "*": {
       // sequence repetition, either side; a non-int count is Python's "can't multiply sequence"
+      // (Markup.__mul__ hands any count to str's, which wants an index)
+      if (a instanceof Markup && (y === null || y.isFloat)) throw runtimeError("type", `'${typeNameOf(b)}' object cannot be interpreted as an integer`);
+      if (b instanceof Markup && (x === null || x.isFloat) && !isSequence(a)) throw runtimeError("type", `'${typeNameOf(a)}' object cannot be interpreted as an integer`);
       if (isSequence(a) && y !== null) return repeat(a, y, state);
       if (isSequence(b) && x !== null) return repeat(b, x, state);
       if (isSequence(a)) throw runtimeError("type", `can't multiply sequence by non-int of type '${typeNameOf(b)}'`);
@@ -121,9 +134,10 @@ function repeat(seq: Value, count: Num, state?: LengthCheck): Value {
   const n = Math.max(0, count.n);
   const s = textOf(seq);
   if (s !== null) {
-    if (n === 0 || s.length === 0) return "";
+    const markup = seq instanceof Markup;
+    if (n === 0 || s.length === 0) return markup ? new Markup("") : "";
     lengthCheck(state, s.length * n);
-    return s.repeat(n);
+    return markup ? new Markup(s.repeat(n)) : s.repeat(n);
   }
   const items = seq instanceof Tuple ? seq.items : (seq as readonly Value[]);
   // spanja: list repetition is held to the string limit too (Python has none)

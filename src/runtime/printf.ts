@@ -6,7 +6,9 @@ import { floatBody, pad, type LengthCheck } from "./pyformat.ts";
 import { intStr, pyAscii, pyRepr, pyStr } from "./pystr.ts";
 import { DictView, typeNameOf } from "./sequences.ts";
 import { cpChars, cpLength } from "./strings.ts";
-import { Float, SpannedString, Tuple, Undefined, dictGet, isPlainDict, undefinedError, type Value } from "./value.ts";
+import { escape, htmlEscape } from "./markup.ts";
+import { pyParseFloat, pyParseInt } from "./pynumbers.ts";
+import { Float, SpannedString, Tuple, Undefined, dictGet, float, isPlainDict, isString, strValue, undefinedError, type Value } from "./value.ts";
 
 const PRINTF = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.)?/gsy;
 
@@ -39,8 +41,11 @@ function mappingItem(d: Value, key: string): Value {
   return v;
 }
 
-/** Python `fmt % args` for a str left operand (`"%s and %d" % (a, b)`, `"%(name)s" % d`). */
-export function percentFormat(fmt: string, args: Value, check?: LengthCheck): string {
+/**
+ * Python `fmt % args` for a str left operand (`"%s and %d" % (a, b)`, `"%(name)s" % d`). With `markup`,
+ * Markup.__mod__'s: every argument is wrapped in markupsafe's _MarkupEscapeHelper (markupArg).
+ */
+export function percentFormat(fmt: string, args: Value, check?: LengthCheck, markup = false): string {
   const tuple = args instanceof Tuple ? args.items : null;
   const mapping = tuple === null && isMappingArg(args) ? args : null;
   let argIdx = tuple === null ? -2 : 0;
@@ -77,8 +82,9 @@ export function percentFormat(fmt: string, args: Value, check?: LengthCheck): st
     }
     const star = (): number => {
       const a = next();
-      if (typeof a !== "number" || !Number.isInteger(a)) {
-        if (typeof a === "boolean") return a ? 1 : 0;
+      // under Markup every argument is a _MarkupEscapeHelper, never an int
+      if (markup || typeof a !== "number" || !Number.isInteger(a)) {
+        if (typeof a === "boolean" && !markup) return a ? 1 : 0;
         throw runtimeError("type", "* wants int");
       }
       return a;
@@ -92,13 +98,55 @@ export function percentFormat(fmt: string, args: Value, check?: LengthCheck): st
     const prec = pr === undefined ? null : pr === "*" ? Math.max(0, star()) : Number(pr || "0");
     // CPython fetches the argument before it looks at the conversion character (so `%5%` needs one)
     if (value === undefined) value = next();
-    const field = printfOne(value, conv, flags, width, left, prec, p + (m[0].length - 1), check);
+    const field = markup
+      ? printfOne(markupArg(value, conv), conv === "r" || conv === "a" ? "s" : conv, flags, width, left, prec, p + (m[0].length - 1), check)
+      : printfOne(value, conv, flags, width, left, prec, p + (m[0].length - 1), check);
     // each field is within the limit; together they may not be
     check?.checkStringLength(out.length + field.length);
     out += field;
   }
   if (argIdx < argLen && mapping === null) throw runtimeError("type", "not all arguments converted during string formatting");
   return out;
+}
+
+/**
+ * What _MarkupEscapeHelper gives each conversion: `%s` the escaped str, `%r` / `%a` the escaped repr
+ * (then formatted as `%s`), numbers through int() / float() (so a numeric str is accepted); it has no
+ * __index__, so `%x` / `%o` / `%c` always fail.
+ */
+function markupArg(v: Value, conv: string): Value {
+  switch (conv) {
+    case "s":
+      return escape(v).text;
+    case "r":
+      return htmlEscape(pyRepr(v));
+    case "a":
+      return htmlEscape(pyAscii(v));
+    case "d":
+    case "i":
+    case "u":
+    case "e":
+    case "E":
+    case "f":
+    case "F":
+    case "g":
+    case "G": {
+      if (!isString(v)) return v;
+      const text = strValue(v);
+      const isInt = "diu".includes(conv);
+      const n = isInt ? pyParseInt(text, 10) : pyParseFloat(text);
+      if (n !== undefined) return isInt ? n : float(n);
+      throw runtimeError("value", isInt ? `invalid literal for int() with base 10: ${pyRepr(text)}` : `could not convert string to float: ${pyRepr(text)}`);
+    }
+    case "o":
+    case "x":
+    case "X":
+      throw runtimeError("type", `%${conv} format: an integer is required, not _MarkupEscapeHelper`);
+    case "c":
+      throw runtimeError("type", "%c requires int or char");
+    default:
+      return v;
+  }
 }
 
 function printfOne(v: Value, conv: string, flags: string, width: number, left: boolean, prec: number | null, at: number, check?: LengthCheck): string {

@@ -306,15 +306,26 @@ export type FieldAccess = (obj: Value, key: string | number, isAttr: boolean) =>
 interface FormatState {
   auto: number;
   mode: "" | "auto" | "manual";
+  formatField: FormatField;
 }
 
 /**
  * Python str.format / format_map through jinja2's SandboxedFormatter (string.Formatter with the
  * sandbox's getattr / getitem for field parts). Nested fields in the spec are allowed one level deep.
  */
-export function strFormat(template: string, args: readonly Value[], kwargs: (key: string) => Value | undefined, access: FieldAccess, check?: LengthCheck): string {
-  return vformat(template, args, kwargs, access, { auto: 0, mode: "" }, 2, check);
+export function strFormat(
+  template: string,
+  args: readonly Value[],
+  kwargs: (key: string) => Value | undefined,
+  access: FieldAccess,
+  check?: LengthCheck,
+  formatField: FormatField = formatValue,
+): string {
+  return vformat(template, args, kwargs, access, { auto: 0, mode: "", formatField }, 2, check);
 }
+
+/** Formatter.format_field: format(value, spec), or Markup's escaping one (markup.ts). */
+export type FormatField = (v: Value, spec: string, check?: LengthCheck) => string;
 
 function vformat(template: string, args: readonly Value[], kwargs: (key: string) => Value | undefined, access: FieldAccess, st: FormatState, depth: number, check?: LengthCheck): string {
   if (depth < 0) throw runtimeError("value", "Max string recursion exceeded");
@@ -417,7 +428,7 @@ function replaceField(field: string, args: readonly Value[], kwargs: (key: strin
   else if (conversion !== "") throw runtimeError("value", `Unknown conversion specifier ${conversion}`);
   // string.Formatter runs every spec, even '', through _vformat at depth - 1
   const fullSpec = depth < 1 || spec.includes("{") ? vformat(spec, args, kwargs, access, st, depth - 1, check) : spec;
-  return formatValue(obj, fullSpec, check);
+  return st.formatField(obj, fullSpec, check);
 }
 
 function positionalArg(args: readonly Value[], i: number): Value {

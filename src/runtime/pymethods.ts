@@ -33,6 +33,7 @@ import {
   pyTitle,
   pyUpper,
 } from "./pychars.ts";
+import { asMarkupMethod, escapeFormatField, MARKUP_ONLY, MARKUP_POSITIONAL_ONLY, markupMethodRepr, sameKind } from "./markup.ts";
 import { strFormat } from "./pyformat.ts";
 import { pyRepr } from "./pystr.ts";
 import { DictView, iterate, typeNameOf } from "./sequences.ts";
@@ -63,6 +64,7 @@ import {
 import {
   Callable,
   Float,
+  Markup,
   SpannedString,
   Tuple,
   dictEntries,
@@ -78,8 +80,11 @@ import {
 
 type Ctx = CallContext;
 
-/** How CPython reports arity and keyword mistakes for the method (each family words them differently). */
-type Style = "noargs" | "onearg" | "clinic" | "old" | "kw";
+/**
+ * How CPython reports arity and keyword mistakes for the method (each family words them differently);
+ * "python": a method written in Python (markupsafe's), bound as a Python function.
+ */
+type Style = "noargs" | "onearg" | "clinic" | "old" | "kw" | "python";
 
 interface Method {
   style: Style;
@@ -87,13 +92,16 @@ interface Method {
   fn: Builtin<Ctx>;
   /** Required positional arguments besides `self`. */
   required: number;
+  /** "python" style: how many parameters, `self` included, are positional-only (before `/`). */
+  positionalOnly?: number;
 }
 
 // ---- str.format ----
 
-function format(s: string, args: readonly Value[], kwargs: (k: string) => Value | undefined, ctx: Ctx): string {
-  // fields (`'{0.name}'.format(x)`) are read through the render's sandbox, as jinja2's SandboxedFormatter does
-  return strFormat(s, args, kwargs, (o, k, isAttr) => ctx.formatField(o, k, isAttr), check(ctx));
+function format(s: string, args: readonly Value[], kwargs: (k: string) => Value | undefined, ctx: Ctx, markup = false): string {
+  // fields (`'{0.name}'.format(x)`) are read through the render's sandbox, as jinja2's SandboxedFormatter
+  // does; Markup.format escapes every field, as its SandboxedEscapeFormatter does
+  return strFormat(s, args, kwargs, (o, k, isAttr) => ctx.formatField(o, k, isAttr), check(ctx), markup ? escapeFormatField : undefined);
 }
 
 // ---- tables ----
@@ -101,6 +109,26 @@ function format(s: string, args: readonly Value[], kwargs: (k: string) => Value 
 function m(style: Style, name: string, spec: string, impl: (a: Value[], ctx: Ctx) => Value): [string, Method] {
   const fn = builtin<Ctx>(name, spec, impl);
   return [name, { style, fn, required: fn.sig.params.filter((p) => !p.hasDefault).length - 1 }];
+}
+
+/** str.format, or Markup.format (escaping, Markup result) */
+function formatMethod(markup: boolean): [string, Method] {
+  // any keyword goes to the template, `self` included: the bound str takes a name no identifier can spell
+  return m("kw", "format", "(self), *args, **kwargs", (a, ctx) => {
+    const kw = a[2] as unknown as Map<string, Value>;
+    return sameKind(a[0], format(selfText(a), a[1] as unknown as Value[], (k) => kw.get(k), ctx, markup));
+  });
+}
+
+function formatMapMethod(markup: boolean): [string, Method] {
+  return m("onearg", "format_map", "self, mapping", (a, ctx) => {
+    const d = a[1];
+    const r = format(selfText(a), [], (k) => {
+      if (d instanceof Map || isPlainDict(d)) return dictLookup(d, k);
+      throw runtimeError("type", `'${typeNameOf(d)}' object is not subscriptable`);
+    }, ctx, markup);
+    return sameKind(a[0], r);
+  });
 }
 
 const STR = new Map<string, Method>([
@@ -112,17 +140,8 @@ const STR = new Map<string, Method>([
   m("kw", "expandtabs", "self, tabsize=8", expandtabs),
   m("old", "find", "self, sub, start=None, end=None", (a) => search(a, "find")),
   // any keyword goes to the template, `self` included: the bound str takes a name no identifier can spell
-  m("kw", "format", "(self), *args, **kwargs", (a, ctx) => {
-    const kw = a[2] as unknown as Map<string, Value>;
-    return format(selfText(a), a[1] as unknown as Value[], (k) => kw.get(k), ctx);
-  }),
-  m("onearg", "format_map", "self, mapping", (a, ctx) => {
-    const d = a[1];
-    return format(selfText(a), [], (k) => {
-      if (d instanceof Map || isPlainDict(d)) return dictLookup(d, k);
-      throw runtimeError("type", `'${typeNameOf(d)}' object is not subscriptable`);
-    }, ctx);
-  }),
+  formatMethod(false),
+  formatMapMethod(false),
   m("old", "index", "self, sub, start=None, end=None", (a) => {
     const i = search(a, "find");
     if (i === -1) throw runtimeError("value", "substring not found");
@@ -181,6 +200,22 @@ const STR = new Map<string, Method>([
   m("noargs", "upper", "self", (a) => pyUpper(selfText(a))),
   m("onearg", "zfill", "self, width", zfill),
 ]);
+
+/** A method markupsafe writes in Python: bound and checked as a Python function (positionalOnly from its `/`). */
+function asPython([name, meth]: [string, Method]): [string, Method] {
+  const positionalOnly = MARKUP_POSITIONAL_ONLY.get(name);
+  return positionalOnly === undefined ? [name, meth] : [name, { ...meth, style: "python", positionalOnly: Math.min(positionalOnly, meth.fn.sig.params.length) }];
+}
+
+/** Markup's methods: str's with markupsafe's overrides (markup.ts), its escaping format, and its own three. */
+const MARKUP = new Map<string, Method>(
+  [
+    ...[...STR].map(([name, meth]): [string, Method] => [name, { ...meth, fn: { ...meth.fn, impl: asMarkupMethod(name, meth.fn.impl) } }]),
+    formatMethod(true),
+    formatMapMethod(true),
+    ...[...MARKUP_ONLY].map(([name, impl]) => m("noargs", name, name === "escape" ? "cls, s" : "self", impl)),
+  ].map(asPython),
+);
 
 type Dict = ReadonlyMap<Value, Value> | PlainDict;
 
@@ -307,6 +342,7 @@ const MUTATING_DICT = new Set(["clear", "pop", "popitem", "setdefault", "update"
 
 // one shared pair per type: typeOf runs on every method call and must not allocate
 const T_STR: [string, Map<string, Method>] = ["str", STR];
+const T_MARKUP: [string, Map<string, Method>] = ["Markup", MARKUP];
 const T_BOOL: [string, Map<string, Method>] = ["bool", INT];
 const T_INT: [string, Map<string, Method>] = ["int", INT];
 const T_FLOAT: [string, Map<string, Method>] = ["float", FLOAT];
@@ -315,7 +351,9 @@ const T_TUPLE: [string, Map<string, Method>] = ["tuple", TUPLE];
 const T_DICT: [string, Map<string, Method>] = ["dict", DICT];
 
 function typeOf(obj: Value): readonly [string, Map<string, Method>] | null {
-  if (typeof obj === "string" || obj instanceof SpannedString) return T_STR;
+  if (typeof obj === "string") return T_STR;
+  if (obj instanceof Markup) return T_MARKUP;
+  if (obj instanceof SpannedString) return T_STR;
   if (typeof obj === "boolean") return T_BOOL;
   if (typeof obj === "number") return Number.isInteger(obj) ? T_INT : T_FLOAT;
   if (obj instanceof Float) return T_FLOAT;
@@ -334,6 +372,11 @@ function checkCall(type: string, name: string, meth: Method, call: CallArgs): vo
   if (call.kwargs.size === 0 && n <= params && (meth.style === "kw" || n >= meth.required)) return;
   const required = meth.required;
   const plural = (k: number): string => (k === 1 ? "argument" : "arguments");
+  if (name === "format_map") {
+    // jinja2's sandbox wraps str.format_map (and Markup's) and checks the call itself
+    if (call.kwargs.size > 0) throw runtimeError("arguments", "format_map() takes no keyword arguments");
+    throw runtimeError("arguments", `format_map() takes exactly one argument (${n} given)`);
+  }
   if (meth.style === "kw") {
     if (name === "format") return;
     if (n > params) throw runtimeError("arguments", `${name}() takes at most ${params} ${plural(params)} (${n} given)`);
@@ -344,6 +387,7 @@ function checkCall(type: string, name: string, meth: Method, call: CallArgs): vo
     }
     return;
   }
+  if (meth.style === "python") return checkPythonCall(`${type}.${name}`, meth, call);
   if (call.kwargs.size > 0) throw runtimeError("arguments", meth.style === "old" ? `${name}() takes no keyword arguments` : `${type}.${name}() takes no keyword arguments`);
   switch (meth.style) {
     case "noargs":
@@ -363,16 +407,55 @@ function checkCall(type: string, name: string, meth: Method, call: CallArgs): vo
   }
 }
 
+/**
+ * CPython's binding errors for a Python function (ceval's initialize_locals), in its order: keywords first
+ * (positional-only names given by keyword, unknown names, a second value), then too many positional
+ * arguments, then missing ones. Counts include `self`, as CPython's do.
+ */
+function checkPythonCall(qualname: string, meth: Method, call: CallArgs): void {
+  const params = meth.fn.sig.params;
+  const posOnly = meth.positionalOnly ?? params.length;
+  const given = call.args.length + 1;
+  const filled = params.map((_, i) => i < given);
+  for (const k of call.kwargs.keys()) {
+    const i = params.findIndex((p, j) => j >= posOnly && p.name === k);
+    if (i < 0) {
+      const asKeyword = [...call.kwargs.keys()].filter((kw) => params.some((p, j) => j > 0 && j < posOnly && p.name === kw));
+      if (asKeyword.length > 0) throw runtimeError("arguments", `${qualname}() got some positional-only arguments passed as keyword arguments: '${asKeyword.join(", ")}'`);
+      throw runtimeError("arguments", `${qualname}() got an unexpected keyword argument '${k}'`);
+    }
+    if (filled[i]) throw runtimeError("arguments", `${qualname}() got multiple values for argument '${k}'`);
+    filled[i] = true;
+  }
+  if (given > params.length) {
+    const required = params.filter((p) => !p.hasDefault).length;
+    const takes = required === params.length ? `${params.length}` : `from ${required} to ${params.length}`;
+    const plural = params.length === 1 && required === params.length ? "argument" : "arguments";
+    throw runtimeError("arguments", `${qualname}() takes ${takes} positional ${plural} but ${given} ${given === 1 ? "was" : "were"} given`);
+  }
+  const missing = params.filter((p, i) => !filled[i] && !p.hasDefault).map((p) => `'${p.name}'`);
+  if (missing.length > 0) {
+    const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(", ")} and ${missing[missing.length - 1]}`;
+    throw runtimeError("arguments", `${qualname}() missing ${missing.length} required positional argument${missing.length === 1 ? "" : "s"}: ${list}`);
+  }
+}
+
 /** A method bound to its object; prints like CPython's, with a fixed address (Python's varies per run). */
 export class BoundMethod extends Callable {
   readonly ownerType: string;
-  constructor(name: string, ownerType: string, invoke: (args: CallArgs, ctx: CallContext) => Value) {
+  /** Python's repr of a method markupsafe defines in Python (`<bound method Markup.upper of …>`). */
+  private readonly pythonRepr: string | undefined;
+  constructor(name: string, ownerType: string, invoke: (args: CallArgs, ctx: CallContext) => Value, pythonRepr?: string) {
     super(name, invoke, "method");
     this.ownerType = ownerType;
+    this.pythonRepr = pythonRepr;
   }
   override toPyStr(): string {
+    if (this.pythonRepr !== undefined) return this.pythonRepr;
     // jinja2 wraps str.format in a plain function (sandbox wrap_str_format)
-    if (this.ownerType === "str" && (this.name === "format" || this.name === "format_map")) return `<function str.${this.name} at 0x000000000000>`;
+    if ((this.ownerType === "str" || this.ownerType === "Markup") && (this.name === "format" || this.name === "format_map")) {
+      return `<function ${this.ownerType}.${this.name} at 0x000000000000>`;
+    }
     return `<built-in method ${this.name} of ${this.ownerType} object at 0x000000000000>`;
   }
 }
@@ -389,11 +472,16 @@ export function lookupMethod(obj: Value, name: string): Callable | Value | undef
   const meth = t[1].get(name);
   if (meth === undefined) return undefined;
   const [type] = t;
-  const target = obj instanceof SpannedString ? obj.text : obj;
-  return new BoundMethod(name, type, (call, ctx) => {
-    checkCall(type, name, meth, call);
-    return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
-  });
+  const target = obj instanceof SpannedString && !(obj instanceof Markup) ? obj.text : obj;
+  return new BoundMethod(
+    name,
+    type,
+    (call, ctx) => {
+      checkCall(type, name, meth, call);
+      return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
+    },
+    obj instanceof Markup ? markupMethodRepr(name, obj) : undefined,
+  );
 }
 
 /**
@@ -406,7 +494,7 @@ export function callMethod(obj: Value, name: string, call: CallArgs, ctx: CallCo
   const meth = t[1].get(name);
   if (meth === undefined) return undefined;
   checkCall(t[0], name, meth, call);
-  const target = obj instanceof SpannedString ? obj.text : obj;
+  const target = obj instanceof SpannedString && !(obj instanceof Markup) ? obj.text : obj;
   return callBuiltin(meth.fn, { args: [target, ...call.args], kwargs: call.kwargs }, ctx);
 }
 

@@ -5,7 +5,7 @@
 import { runtimeError } from "../errors.ts";
 import { isPrintable } from "./pychars.ts";
 import { DictView } from "./sequences.ts";
-import { Float, Namespace, PyObject, SpannedString, Tuple, Undefined, dictEntries, isPlainDict, type Value } from "./value.ts";
+import { Float, Markup, Namespace, PyObject, SpannedString, Tuple, Undefined, dictEntries, isPlainDict, type Value } from "./value.ts";
 
 /** Python float repr: `1.0`, `0.1`, `1e-05`, `1e+16`, `-0.0`, `inf`, `nan`. */
 export function floatRepr(n: number): string {
@@ -123,6 +123,7 @@ class Repr {
         return "Undefined";
     }
     if (v === null) return "None";
+    if (v instanceof Markup) return `Markup(${strRepr(v.text, this.ascii)})`;
     if (v instanceof SpannedString) return strRepr(v.text, this.ascii);
     if (v instanceof Float) return floatRepr(v.value);
     if (v instanceof Undefined) return "Undefined";

@@ -6,6 +6,7 @@ import { callMethod, isMutatingMethod, lookupMethod } from "./pymethods.ts";
 import { pyRepr } from "./pystr.ts";
 import { cpAt } from "./strings.ts";
 import {
+  Markup,
   NamedTuple,
   PyObject,
   SpannedString,
@@ -52,7 +53,9 @@ function pythonItem(obj: Value, key: Value): Value | undefined {
   if (typeof obj === "string" || obj instanceof SpannedString) {
     const idx = intIndex(key);
     if (idx === undefined) return undefined;
-    return cpAt(typeof obj === "string" ? obj : obj.text, idx);
+    const c = cpAt(typeof obj === "string" ? obj : obj.text, idx);
+    // Markup.__getitem__ returns Markup
+    return c !== undefined && obj instanceof Markup ? new Markup(c as string) : c;
   }
   if (Array.isArray(obj) || obj instanceof Tuple) {
     const items: readonly Value[] = Array.isArray(obj) ? obj : (obj as Tuple).items;
@@ -149,3 +152,7 @@ export function getItem(obj: Value, key: Value, immutable = true): Value {
   return new Undefined(pyRepr(key), typeRepr(obj), true);
 }
 
+/** str.format fields (`'{0.name}'.format(x)`) read through this same policy, as jinja2's SandboxedFormatter does. */
+export function formatFieldReader(immutable: boolean): (obj: Value, key: string | number, isAttr: boolean) => Value {
+  return (obj, key, isAttr) => (isAttr ? getAttr(obj, String(key), immutable) : getItem(obj, key, immutable));
+}

@@ -5,6 +5,7 @@ import { PyIterator } from "./iterators.ts";
 import { cpChars, cpLength, cpSlice, sliceItems } from "./strings.ts";
 import {
   PyObject,
+  Markup,
   SpannedString,
   Tuple,
   Undefined,
@@ -113,7 +114,11 @@ export function sliceValue(v: Value, start: Value, stop: Value, step: Value): Va
   const a = sliceBound(start);
   const b = sliceBound(stop);
   const c = sliceBound(step);
-  if (isStr) return cpSlice(typeof v === "string" ? v : (v as SpannedString).text, a, b, c);
+  if (isStr) {
+    const text = cpSlice(typeof v === "string" ? v : (v as SpannedString).text, a, b, c);
+    // Markup.__getitem__ returns Markup
+    return v instanceof Markup ? new Markup(text) : text;
+  }
   if (v instanceof Tuple) return new Tuple(sliceItems(v.items, a, b, c));
   return sliceItems(v as readonly Value[], a, b, c);
 }

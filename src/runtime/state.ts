@@ -5,7 +5,6 @@ import type { Limits } from "../limits.ts";
 import { Output } from "../spans/output.ts";
 import { callBuiltin, type Builtin } from "./args.ts";
 import type { MessageTracker } from "./messages.ts";
-import { getAttr, getItem } from "./sandbox.ts";
 import { PyObject, Undefined, pyTypeName, undefinedError, type CallArgs, type CallContext, type Value } from "./value.ts";
 
 /** What a render needs from its template: tables of filters and tests, limits, clock, mode. */
@@ -15,6 +14,8 @@ export interface RenderEnv {
   readonly limits: Limits;
   readonly now: () => Date;
   readonly immutable: boolean;
+  /** str.format's field reader: the sandbox's getattr / getitem (sandbox.ts formatFieldReader). */
+  readonly formatField: (obj: Value, key: string | number, isAttr: boolean) => Value;
 }
 
 /** Loop iterations counted against maxIterations; the renders of one span inference share one. */
@@ -50,7 +51,7 @@ export class RenderState implements CallContext {
   }
 
   formatField(obj: Value, key: string | number, isAttr: boolean): Value {
-    return isAttr ? getAttr(obj, String(key), this.env.immutable) : getItem(obj, key, this.env.immutable);
+    return this.env.formatField(obj, key, isAttr);
   }
 
   /** Applies a registered filter by name (for `map`, `select` …). */

@@ -7,7 +7,7 @@ import { pyStr } from "./pystr.ts";
 import { pyIsLower, pyIsUpper } from "./pychars.ts";
 import { DictView } from "./sequences.ts";
 import type { RenderState } from "./state.ts";
-import { Float, PyObject, SpannedString, Tuple, Undefined, isPlainDict, kindOf, type Value } from "./value.ts";
+import { Float, Markup, PyObject, SpannedString, Tuple, Undefined, isPlainDict, kindOf, type Value } from "./value.ts";
 
 type Test = Builtin<RenderState>;
 
@@ -27,6 +27,8 @@ function isStr(v: Value): boolean {
  */
 function sameAs(a: Value, b: Value): boolean {
   if (a instanceof Float || b instanceof Float) return false;
+  // a Markup is an object: the same one only when it is the same value passed around
+  if (a instanceof Markup || b instanceof Markup) return a === b;
   if (a instanceof SpannedString || b instanceof SpannedString) return false;
   return a === b;
 }
@@ -79,8 +81,8 @@ const list: Test[] = [
   builtin("iterable", "value", ([v]) => isIterable(v)),
   builtin("callable", "obj", ([v]) => isCallable(v)),
   builtin("sameas", "value, other", ([a, b]) => sameAs(a, b)),
-  // hasattr(value, '__html__'): spanja has no Markup values (autoescape is off in transformers)
-  builtin("escaped", "value", () => false),
+  // hasattr(value, '__html__'): only Markup has it (jinja2's default Undefined does not)
+  builtin("escaped", "value", ([v]) => v instanceof Markup),
   builtin("in", "value, seq", ([v, seq]) => contains(seq, v)),
 ];
 

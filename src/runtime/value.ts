@@ -181,6 +181,17 @@ export class SpannedString {
   }
 }
 
+/**
+ * markupsafe's Markup: a str marked safe (`|safe`, `|e`, `Markup + str` …). It is a str everywhere a
+ * SpannedString is (with no spans); markup.ts gives it Markup's own `+`, `%`, `*` and methods, which
+ * escape their other operands. Printing writes its text: transformers renders with autoescape off.
+ */
+export class Markup extends SpannedString {
+  constructor(text: string) {
+    super(text, []);
+  }
+}
+
 /** A dict as the caller passed it: a plain object whose own enumerable string keys are its items. */
 export type PlainDict = { readonly [key: string]: unknown };
 
@@ -319,7 +330,7 @@ export function typeRepr(v: Value | undefined): string {
     case "host":
       return "object";
     default:
-      return `${k} object`;
+      return v instanceof Markup ? "markupsafe.Markup object" : `${k} object`;
   }
 }
 
@@ -337,7 +348,7 @@ export function pyTypeName(v: Value | undefined): string {
     case "host":
       return "object";
     default:
-      return k;
+      return v instanceof Markup ? "Markup" : k;
   }
 }
 

@@ -140,6 +140,17 @@ describe("strings and lists are measured before they are built", () => {
     "{{ 'x' * 600 ~ 'y' * 600 }}",
     // printf and format widths under the limit in themselves, over it with the text
     "{{ '%500s%501s' % ('a', 'b') }}",
+    // Markup: escaping grows the text (fivefold for '&'), and its operators escape before joining
+    "{{ ('&' * 300)|e }}",
+    "{{ ('&' * 150)|forceescape|forceescape }}",
+    "{% set ns = namespace(s='x'|safe) %}{% for i in range(20) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "{{ ('x'|safe) + '<' * 300 }}",
+    "{{ ('<'|safe) * 2000 }}",
+    "{{ ('%s'|safe) % ('<' * 300) }}",
+    "{{ ('{}'|safe).format('<' * 300) }}",
+    "{{ ('-'|safe).join(['<' * 300]) }}",
+    "{{ ('<\n' * 100)|indent('<'|safe, true) }}",
+    "{{ ('< ' * 300)|wordwrap(2, wrapstring='<'|safe) }}",
   ])("%s", (src) => expectLimit(src, STRING, small));
 
   it("a large sum of lists stays linear", () => {

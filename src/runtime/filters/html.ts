@@ -1,77 +1,16 @@
-// HTML and URL filters: escape, forceescape, safe, striptags, urlize, urlencode, xmlattr. Autoescape is
-// off in transformers' environment and spanja has no Markup type: these return plain str.
+// HTML and URL filters: escape, forceescape, safe, striptags, urlize, urlencode, xmlattr. escape,
+// forceescape and safe return Markup (markup.ts), as jinja2's do; with autoescape off (transformers)
+// urlize and xmlattr return plain str, and leave a Markup input or value unescaped.
 import { runtimeError } from "../../errors.ts";
 import { builtin } from "../args.ts";
 import { pyRepr, pyStr } from "../pystr.ts";
 import { iterate, typeNameOf } from "../sequences.ts";
+import type { RenderState } from "../state.ts";
 import { cpChars, cpCompare, cpSlice } from "../strings.ts";
-import { Tuple, Undefined, dictEntries, isDict, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
+import { Markup, Tuple, Undefined, dictEntries, isDict, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
+import { escape, htmlEscape, markSafe, striptags } from "../markup.ts";
 import { passFilter, type Filter } from "./common.ts";
-import { ENTITIES, LEGACY_ENTITIES } from "./entities.ts";
 import { splitWhitespace } from "./strings.ts";
-
-/** markupsafe.escape of a str: & < > ' " (markupsafe writes &#39; and &#34;). */
-export function htmlEscape(s: string): string {
-  return s.replace(/[&<>'"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "'" ? "&#39;" : "&#34;"));
-}
-
-/** html.unescape's replacements for numeric references to C1 controls and NUL (HTML5 rules). */
-const INVALID_CHARREFS: Record<number, string> = {
-  0x00: "\ufffd", 0x0d: "\r", 0x80: "\u20ac", 0x81: "\x81", 0x82: "\u201a", 0x83: "\u0192", 0x84: "\u201e",
-  0x85: "\u2026", 0x86: "\u2020", 0x87: "\u2021", 0x88: "\u02c6", 0x89: "\u2030", 0x8a: "\u0160", 0x8b: "\u2039",
-  0x8c: "\u0152", 0x8d: "\x8d", 0x8e: "\u017d", 0x8f: "\x8f", 0x90: "\x90", 0x91: "\u2018", 0x92: "\u2019",
-  0x93: "\u201c", 0x94: "\u201d", 0x95: "\u2022", 0x96: "\u2013", 0x97: "\u2014", 0x98: "\u02dc", 0x99: "\u2122",
-  0x9a: "\u0161", 0x9b: "\u203a", 0x9c: "\u0153", 0x9d: "\x9d", 0x9e: "\u017e", 0x9f: "\u0178",
-};
-
-/** Code points html.unescape drops: C0/C1 controls except whitespace, noncharacters. */
-function invalidCodepoint(n: number): boolean {
-  return (
-    (n >= 0x1 && n <= 0x8) || n === 0xb || (n >= 0xe && n <= 0x1f) || (n >= 0x7f && n <= 0x9f) || (n >= 0xfdd0 && n <= 0xfdef) || (n & 0xfffe) === 0xfffe
-  );
-}
-
-const CHARREF = /&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)/g;
-
-/** Python html.unescape (named references limited to ENTITIES; see entities.ts). */
-export function htmlUnescape(s: string): string {
-  if (!s.includes("&")) return s;
-  return s.replace(CHARREF, (_m, ref: string) => {
-    if (ref[0] === "#") {
-      const hex = ref[1] === "x" || ref[1] === "X";
-      const digits = ref.slice(hex ? 2 : 1).replace(/;$/, "");
-      const num = digits.length > 8 ? Infinity : parseInt(digits, hex ? 16 : 10);
-      if (num in INVALID_CHARREFS) return INVALID_CHARREFS[num];
-      if ((num >= 0xd800 && num <= 0xdfff) || num > 0x10ffff) return "\ufffd";
-      if (invalidCodepoint(num)) return "";
-      return String.fromCodePoint(num);
-    }
-    const named = ref.endsWith(";") ? ENTITIES.get(ref.slice(0, -1)) : LEGACY_ENTITIES.has(ref) ? ENTITIES.get(ref) : undefined;
-    if (named !== undefined) return named;
-    // the longest legacy name that prefixes the reference (`&ampx` is "&x")
-    for (let x = ref.length - 1; x > 1; x--) {
-      const head = ref.slice(0, x);
-      if (LEGACY_ENTITIES.has(head)) return (ENTITIES.get(head) as string) + ref.slice(x);
-    }
-    return "&" + ref;
-  });
-}
-
-/** markupsafe Markup.striptags: drop comments, then tags, collapse whitespace, unescape. */
-function striptags(value: string): string {
-  let v = value;
-  for (let start = v.indexOf("<!--"); start !== -1; start = v.indexOf("<!--")) {
-    const end = v.indexOf("-->", start);
-    if (end === -1) break;
-    v = v.slice(0, start) + v.slice(end + 3);
-  }
-  for (let start = v.indexOf("<"); start !== -1; start = v.indexOf("<")) {
-    const end = v.indexOf(">", start);
-    if (end === -1) break;
-    v = v.slice(0, start) + v.slice(end + 1);
-  }
-  return htmlUnescape(splitWhitespace(v).join(" "));
-}
 
 /** urllib.parse.quote of the UTF-8 bytes; "/" stays unless for a query string (then " " → "+"). */
 export function urlQuote(v: Value, forQs: boolean): string {
@@ -148,8 +87,8 @@ function urlize(value: Value, trimLimit: Value, nofollow: Value, target: Value, 
     return cps.length > limit ? `${cpSlice(x, null, limit, null)}...` : x;
   };
   const relAttr = relText ? ` rel="${htmlEscape(relText)}"` : "";
-  const targetAttr = target !== null && truthy(target) ? ` target="${htmlEscape(pyStr(target))}"` : "";
-  const words = htmlEscape(pyStr(value)).split(SPLIT_WS);
+  const targetAttr = target !== null && truthy(target) ? ` target="${escape(target).text}"` : "";
+  const words = escape(value).text.split(SPLIT_WS);
   for (let i = 0; i < words.length; i++) {
     let head = "";
     let middle = words[i];
@@ -205,21 +144,27 @@ function xmlattr(d: Value, autospace: Value): string {
     if (!isString(key)) throw runtimeError("type", `expected string or bytes-like object, got '${typeNameOf(key)}'`);
     const k = strValue(key);
     if (ATTR_KEY_RE.test(k)) throw runtimeError("value", `Invalid character in attribute name: ${pyRepr(k)}`);
-    items.push(`${htmlEscape(k)}="${htmlEscape(pyStr(value))}"`);
+    items.push(`${escape(key).text}="${escape(value).text}"`);
   }
   const rv = items.join(" ");
   return truthy(autospace) && rv ? " " + rv : rv;
 }
 
-const escapeFilter = builtin("escape", "s", (a) => htmlEscape(pyStr(a[0])));
+/** The escaped text, held to the string limit: `|forceescape` repeated grows it fivefold each time. */
+function checked(m: Markup, ctx: RenderState): Markup {
+  ctx.checkStringLength(m.text.length);
+  return m;
+}
+
+const escapeFilter = builtin("escape", "s", (a, ctx: RenderState) => checked(escape(a[0]), ctx));
 
 /** The HTML and URL filters, keyed by jinja2 name. */
 export const HTML_FILTERS: ReadonlyMap<string, Filter> = new Map<string, Filter>([
   ["e", escapeFilter],
   ["escape", escapeFilter],
-  ["forceescape", builtin("do_forceescape", "value", (a) => htmlEscape(pyStr(a[0])))],
-  // Markup(value): the text, unescaped; without a Markup type nothing marks it safe
-  ["safe", builtin("do_mark_safe", "value", (a) => pyStr(a[0]))],
+  // escape(str(value)): a Markup is escaped again
+  ["forceescape", builtin("do_forceescape", "value", (a, ctx: RenderState) => checked(new Markup(htmlEscape(pyStr(a[0]))), ctx))],
+  ["safe", builtin("do_mark_safe", "value", (a) => markSafe(a[0]))],
   ["striptags", builtin("do_striptags", "value", (a) => striptags(pyStr(a[0])))],
   ["urlencode", builtin("do_urlencode", "value", (a) => urlencode(a[0]))],
   [

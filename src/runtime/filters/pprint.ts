@@ -5,7 +5,7 @@ import { builtin } from "../args.ts";
 import { pyRepr } from "../pystr.ts";
 import { DictView, typeNameOf } from "../sequences.ts";
 import { cpLength } from "../strings.ts";
-import { SpannedString, Tuple, dictEntries, isDict, type Value } from "../value.ts";
+import { Markup, SpannedString, Tuple, dictEntries, isDict, type Value } from "../value.ts";
 import { lessThan, type Filter } from "./common.ts";
 import { splitLines } from "./strings.ts";
 
@@ -59,7 +59,8 @@ class Printer {
         const end = v.items.length === 1 ? ",)" : ")";
         return this.items("(", end, v.items, indent, allowance, level + 1);
       }
-      if (typeof v === "string" || v instanceof SpannedString) return this.str(typeof v === "string" ? v : v.text, indent, allowance, level + 1);
+      // a Markup has its own __repr__, which pprint does not split
+      if (typeof v === "string" || (v instanceof SpannedString && !(v instanceof Markup))) return this.str(typeof v === "string" ? v : v.text, indent, allowance, level + 1);
     }
     this.out += rep;
   }

@@ -6,10 +6,11 @@ import { builtin } from "../args.ts";
 import { binaryOp, compareValues } from "../ops.ts";
 import { pyStr } from "../pystr.ts";
 import { PyIterator, generator } from "../iterators.ts";
+import { sameKind } from "../markup.ts";
 import { DictView, iterate, length, pyIter, toList, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { cpChars } from "../strings.ts";
-import { NamedTuple, Tuple, Undefined, dictEntries, dictGet, isDict, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
+import { Markup, NamedTuple, Tuple, Undefined, dictEntries, dictGet, isDict, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
 import {
   makeAttrGetter,
   cFilter,
@@ -50,6 +51,8 @@ function first(seq: Value): Value {
 
 /** Python reversed(): sequences and dicts (keys) are reversible, other values are not. */
 function reversedItems(v: Value): Value[] | undefined {
+  // str has no __reversed__: reversed() indexes, and Markup.__getitem__ returns Markup
+  if (v instanceof Markup) return cpChars(v.text).reverse().map((c) => new Markup(c));
   if (isString(v) || Array.isArray(v) || v instanceof Tuple || isDict(v) || v instanceof Undefined) return iterate(v).slice().reverse();
   return undefined;
 }
@@ -74,7 +77,9 @@ function random(seq: Value): Value {
   if (seq instanceof DictView) {
     throw runtimeError("type", `'${typeNameOf(seq)}' object is not subscriptable`);
   }
-  return iterate(seq)[i];
+  // seq[i]: Markup.__getitem__ returns Markup
+  const item = iterate(seq)[i];
+  return seq instanceof Markup ? new Markup(item as string) : item;
 }
 
 /** Python's type of reversed(v) for the reversible values (reversedItems), by kind. */
@@ -88,7 +93,8 @@ function reverseIteratorType(v: Value): string {
 
 /** jinja2 do_reverse: a str reversed; reversed(value); else list(value) reversed. */
 function reverse(value: Value): Value {
-  if (isString(value)) return cpChars(strValue(value)).reverse().join("");
+  // value[::-1]: a Markup slice is Markup
+  if (isString(value)) return sameKind(value, cpChars(strValue(value)).reverse().join(""));
   const items = reversedItems(value);
   if (items !== undefined) return new PyIterator(reverseIteratorType(value), null, items[Symbol.iterator]());
   if (value instanceof PyIterator) return value.drain().reverse();

@@ -4,11 +4,12 @@ import { runtimeError } from "../../errors.ts";
 import { builtin } from "../args.ts";
 import { binaryOp } from "../ops.ts";
 import { isAlphaCp, isLineBreak, isNumericCp, isPySpace, pyCapitalize, pyStrip } from "../pychars.ts";
+import { htmlEscape, markupConcat, sameKind, softStr } from "../markup.ts";
 import { pyStr } from "../pystr.ts";
 import { length, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { cpChars, cpLength, cpSlice } from "../strings.ts";
-import { Tuple, Undefined, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
+import { Markup, Tuple, Undefined, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
 import { passFilter, textOf, type Filter } from "./common.ts";
 
 /** Python's operator.index for int-only arguments: "'float' object cannot be interpreted as an integer". */
@@ -77,7 +78,8 @@ function pyReplace(s: string, old: string, rep: string, count: number, ctx: Rend
   return out + s.slice(from);
 }
 
-const softStr = (v: Value): string => pyStr(v);
+/** str(v) for the filters whose result is plain str even for a Markup (title, wordcount, replace …). */
+const text = (v: Value): string => pyStr(v);
 
 /** jinja2 do_title: `([-\s({\[<]+)` splits words; each piece's first character is UPPERcased. */
 const WORD_BEGINNING = /([-\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000({[<]+)/u;
@@ -117,7 +119,12 @@ function center(s: string, width: number, ctx: RenderState): string {
   return " ".repeat(left) + s + " ".repeat(marg - left);
 }
 
-function indent(s: Value, width: Value, first: Value, blank: Value, ctx: RenderState): string {
+/**
+ * jinja2 do_indent. A Markup text makes indention and newline Markup too: same text, Markup result. A
+ * Markup width with plain text is Markup's `+` and join at work: each indented line is escaped, the
+ * first too (with `first`, twice), and the result is Markup only when a Markup operation made it last.
+ */
+function indent(s: Value, width: Value, first: Value, blank: Value, ctx: RenderState): Value {
   let indention: string;
   if (isString(width)) indention = strValue(width);
   else if (typeof width === "number" && Number.isInteger(width)) {
@@ -130,6 +137,8 @@ function indent(s: Value, width: Value, first: Value, blank: Value, ctx: RenderS
   if (s instanceof Undefined) throw undefinedError(s);
   const text = textOf(s);
   if (text === undefined) throw runtimeError("type", `unsupported operand type(s) for +=: '${typeNameOf(s)}' and 'str'`);
+  const escapes = width instanceof Markup && !(s instanceof Markup);
+  const esc = (x: string): string => (escapes ? htmlEscape(x) : x);
   // jinja2: `s += newline` before splitlines, so every line break (\r\n, \x85 …) becomes "\n"
   const lines = splitLines(text + "\n");
   // the result's length before building it: every line, a newline between lines, and each indentation
@@ -137,13 +146,14 @@ function indent(s: Value, width: Value, first: Value, blank: Value, ctx: RenderS
   for (let i = 0; i < lines.length; i++) total += lines[i].length + (i > 0 && (lines[i] !== "" || truthy(blank)) ? indention.length : 0);
   ctx.checkStringLength(total);
   let rv: string;
-  if (truthy(blank)) rv = lines.join("\n" + indention);
+  if (truthy(blank)) rv = lines.map(esc).join("\n" + indention);
   else {
     rv = lines[0];
-    if (lines.length > 1) rv += "\n" + lines.slice(1).map((l) => (l ? indention + l : l)).join("\n");
+    if (lines.length > 1) rv += "\n" + lines.slice(1).map((l) => (l ? indention + esc(l) : l)).join("\n");
   }
-  if (truthy(first)) rv = indention + rv;
-  return rv;
+  if (truthy(first)) rv = indention + (truthy(blank) ? rv : esc(rv));
+  ctx.checkStringLength(rv.length);
+  return s instanceof Markup || (escapes && (truthy(blank) || truthy(first))) ? new Markup(rv) : rv;
 }
 
 function truncate(s: Value, lengthArg: Value, killwords: Value, end: Value, leeway: Value, ctx: RenderState): Value {
@@ -162,10 +172,15 @@ function truncate(s: Value, lengthArg: Value, killwords: Value, end: Value, leew
   }
   const head = cpSlice(text, null, stop, null);
   const endText = textOf(end);
-  if (endText === undefined) throw runtimeError("type", `can only concatenate str (not "${typeNameOf(end)}") to str`);
-  if (truthy(killwords)) return head + endText;
+  if (endText === undefined) {
+    if (s instanceof Markup) throw runtimeError("type", `unsupported operand type(s) for +: 'Markup' and '${typeNameOf(end)}'`);
+    throw runtimeError("type", `can only concatenate str (not "${typeNameOf(end)}") to str`);
+  }
   const sp = head.lastIndexOf(" ");
-  return (sp === -1 ? head : head.slice(0, sp)) + endText;
+  const kept = truthy(killwords) || sp === -1 ? head : head.slice(0, sp);
+  // `result + end`: Markup's `+` when either side is Markup (a slice of a Markup is Markup)
+  if (s instanceof Markup || end instanceof Markup) return markupConcat(sameKind(s, kept), end, ctx);
+  return kept + endText;
 }
 
 function sliceOf(v: Value, stop: number): Value {
@@ -181,28 +196,30 @@ function format(value: Value, args: Value[], kwargs: Map<string, Value>, ctx: Re
   return binaryOp("%", softStr(value), operand, ctx);
 }
 
-function trim(value: Value, chars: Value): string {
+function trim(value: Value, chars: Value): Value {
   if (chars !== null && !isString(chars)) throw runtimeError("type", "strip arg must be None or str");
-  return pyStrip(softStr(value), chars === null ? null : strValue(chars));
+  return sameKind(value, pyStrip(text(value), chars === null ? null : strValue(chars)));
 }
 
 function replace(s: Value, old: Value, rep: Value, count: Value, ctx: RenderState): string {
   const n = count === null ? -1 : indexArg(count);
-  return pyReplace(softStr(s), softStr(old), softStr(rep), n, ctx);
+  // autoescape is off: jinja2 replaces in str(s), so the result is plain str even for a Markup
+  return pyReplace(text(s), text(old), text(rep), n, ctx);
 }
 
 /** The string filters, keyed by jinja2 name. */
 export const STRING_FILTERS: ReadonlyMap<string, Filter> = new Map<string, Filter>([
-  ["capitalize", builtin("do_capitalize", "s", (a) => pyCapitalize(softStr(a[0])))],
-  ["center", builtin("do_center", "value, width=80", (a, ctx) => center(softStr(a[0]), indexArg(a[1]), ctx))],
+  // soft_str(s).method(): Markup's methods keep it Markup
+  ["capitalize", builtin("do_capitalize", "s", (a) => sameKind(a[0], pyCapitalize(text(a[0]))))],
+  ["center", builtin("do_center", "value, width=80", (a, ctx) => sameKind(a[0], center(text(a[0]), indexArg(a[1]), ctx)))],
   ["format", builtin("do_format", "value, *args, **kwargs", (a, ctx) => format(a[0], a[1] as Value[], a[2] as Map<string, Value>, ctx))],
   ["indent", builtin("do_indent", "s, width=4, first=False, blank=False", (a, ctx) => indent(a[0], a[1], a[2], a[3], ctx))],
-  ["lower", builtin("do_lower", "s", (a) => softStr(a[0]).toLowerCase())],
+  ["lower", builtin("do_lower", "s", (a) => sameKind(a[0], text(a[0]).toLowerCase()))],
   ["replace", builtin("do_replace", "s, old, new, count=None", (a, ctx) => replace(a[0], a[1], a[2], a[3], ctx))],
   ["string", builtin("soft_str", "s", (a) => softStr(a[0]))],
-  ["title", builtin("do_title", "s", (a) => title(softStr(a[0])))],
+  ["title", builtin("do_title", "s", (a) => title(text(a[0])))],
   ["trim", builtin("do_trim", "value, chars=None", (a) => trim(a[0], a[1]))],
   ["truncate", passFilter("do_truncate", "s, length=255, killwords=False, end='...', leeway=None", (a, ctx) => truncate(a[0], a[1], a[2], a[3], a[4], ctx))],
-  ["upper", builtin("do_upper", "s", (a) => softStr(a[0]).toUpperCase())],
-  ["wordcount", builtin("do_wordcount", "s", (a) => wordcount(softStr(a[0])))],
+  ["upper", builtin("do_upper", "s", (a) => sameKind(a[0], text(a[0]).toUpperCase()))],
+  ["wordcount", builtin("do_wordcount", "s", (a) => wordcount(text(a[0])))],
 ]);

@@ -6,7 +6,8 @@ import { isPySpace } from "../pychars.ts";
 import { pyRepr } from "../pystr.ts";
 import { typeNameOf } from "../sequences.ts";
 import { cpChars, cpLength } from "../strings.ts";
-import { Undefined, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
+import { htmlEscape } from "../markup.ts";
+import { Markup, Undefined, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
 import type { RenderState } from "../state.ts";
 import { passFilter, type Filter } from "./common.ts";
 import { splitLines } from "./strings.ts";
@@ -120,7 +121,7 @@ export function wrap(text: string, width: number, breakLong: boolean, breakHyphe
   return lines;
 }
 
-function wordwrap(s: Value, width: Value, breakLong: Value, wrapstring: Value, breakHyphens: Value, ctx: RenderState): string {
+function wordwrap(s: Value, width: Value, breakLong: Value, wrapstring: Value, breakHyphens: Value, ctx: RenderState): Value {
   if (s instanceof Undefined) throw undefinedError(s);
   if (!isString(s)) throw runtimeError("attribute", `'${typeNameOf(s)}' object has no attribute 'splitlines'`);
   if (typeof width !== "number" && typeof width !== "boolean") {
@@ -130,7 +131,11 @@ function wordwrap(s: Value, width: Value, breakLong: Value, wrapstring: Value, b
   if (wrapstring !== null && !isString(wrapstring)) throw runtimeError("attribute", `'${typeNameOf(wrapstring)}' object has no attribute 'join'`);
   // Environment.newline_sequence is "\n"
   const sep = wrapstring === null ? "\n" : strValue(wrapstring);
-  const paras = splitLines(strValue(s)).map((para) => wrap(para, w, truthy(breakLong), truthy(breakHyphens), pyRepr(width)));
+  // a Markup wrapstring's join escapes the wrapped lines (plain str, whatever s was) and makes Markup
+  const markup = wrapstring instanceof Markup;
+  const paras = splitLines(strValue(s)).map((para) =>
+    wrap(para, w, truthy(breakLong), truthy(breakHyphens), pyRepr(width)).map((line) => (markup ? htmlEscape(line) : line)),
+  );
   // the wrapped lines joined by the wrapstring within and between paragraphs: its length first
   let total = Math.max(0, paras.length - 1) * sep.length;
   for (const lines of paras) {
@@ -138,7 +143,8 @@ function wordwrap(s: Value, width: Value, breakLong: Value, wrapstring: Value, b
     for (const line of lines) total += line.length;
   }
   ctx.checkStringLength(total);
-  return paras.map((lines) => lines.join(sep)).join(sep);
+  const rv = paras.map((lines) => lines.join(sep)).join(sep);
+  return markup ? new Markup(rv) : rv;
 }
 
 /** The wordwrap filter. */

@@ -12,6 +12,7 @@ import { RenderState } from "../../../src/runtime/state.ts";
 import { TESTS } from "../../../src/runtime/tests.ts";
 import { PyIterator } from "../../../src/runtime/iterators.ts";
 import { Tuple, type Value } from "../../../src/runtime/value.ts";
+import { formatFieldReader } from "../../../src/runtime/sandbox.ts";
 import { Output } from "../../../src/spans/output.ts";
 import { pyArgs } from "./pylit.ts";
 
@@ -20,7 +21,7 @@ export const NOW = new Date(2026, 0, 5, 9, 7, 3, 123);
 
 /** A fresh render state with transformers' environment. */
 export function makeState(limits: Partial<Limits> = {}, now: Date = NOW): RenderState {
-  const env = { filters: FILTERS, tests: TESTS, limits: { ...DEFAULT_LIMITS, ...limits }, now: () => now, immutable: true };
+  const env = { filters: FILTERS, tests: TESTS, limits: { ...DEFAULT_LIMITS, ...limits }, now: () => now, immutable: true, formatField: formatFieldReader(true) };
   return new RenderState(env, new Output(env.limits.maxOutputLength));
 }
 

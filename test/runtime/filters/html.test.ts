@@ -1,21 +1,21 @@
-// HTML and URL filters against python3 (expected values written by expect.py). Without a Markup type
-// the results are plain str: the escaping is what jinja2 computes.
+// HTML and URL filters against python3 (expected values written by expect.py): escape, forceescape
+// and safe return Markup, the others plain str, as jinja2 with autoescape off.
 import { describe } from "vitest";
 import { caseTable } from "./harness.ts";
 
 describe("escape, forceescape, safe", () => {
   caseTable("filter", [
-    ["e", "'<a href=\"x\">&\\'</a>'", "'&lt;a href=&#34;x&#34;&gt;&amp;&#39;&lt;/a&gt;'"],
-    ["escape", "None", "'None'"],
-    ["escape", "5", "'5'"],
-    ["escape", "U('x')", "''"],
-    ["escape", "['<']", "'[&#39;&lt;&#39;]'"],
+    ["e", "'<a href=\"x\">&\\'</a>'", "Markup('&lt;a href=&#34;x&#34;&gt;&amp;&#39;&lt;/a&gt;')"],
+    ["escape", "None", "Markup('None')"],
+    ["escape", "5", "Markup('5')"],
+    ["escape", "U('x')", "Markup('')"],
+    ["escape", "['<']", "Markup('[&#39;&lt;&#39;]')"],
     ["escape", "'a', 2", "!TypeError: escape() takes 1 positional argument but 2 were given"],
     ["escape", "'a', x=2", "!TypeError: escape() got an unexpected keyword argument 'x'"],
-    ["forceescape", "'<b>'", "'&lt;b&gt;'"],
-    ["safe", "'<b>'", "'<b>'"],
-    ["safe", "None", "'None'"],
-    ["safe", "U('x')", "''"],
+    ["forceescape", "'<b>'", "Markup('&lt;b&gt;')"],
+    ["safe", "'<b>'", "Markup('<b>')"],
+    ["safe", "None", "Markup('None')"],
+    ["safe", "U('x')", "Markup('')"],
     ["safe", "'a', 2", "!TypeError: do_mark_safe() takes 1 positional argument but 2 were given"],
   ]);
 });
