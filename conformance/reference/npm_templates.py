@@ -310,7 +310,7 @@ def chat_formatter_object(text: str, where: str) -> dict[str, Any]:
 
 
 def chat_formatter_templates() -> list[dict[str, Any]]:
-    """chat-formatter's collection: templates ported by hand to Nunjucks for PocketPal, one module each."""
+    """chat-formatter's collection: model templates adapted by hand to Nunjucks, one module each."""
     folder = NODE_MODULES / CHAT_FORMATTER_PACKAGE / CHAT_FORMATTER_DIR
     version = package_version(CHAT_FORMATTER_PACKAGE)
     found = []
