@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { JsLiteralReader } from "./js-literal.ts";
 
 /** The repository root (this file lives in conformance/). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -180,6 +181,9 @@ export function loadTemplateText(golden: TemplateGolden): string {
     const ct = config.chat_template;
     if (typeof ct === "string" && source.name === null) candidates.push(ct);
     if (Array.isArray(ct)) for (const e of ct) if (e.name === source.name) candidates.push(e.template);
+  } else if (source.package === CHAT_FORMATTER_PACKAGE) {
+    const entry = readChatFormatterObject(file, source.path);
+    if (source.name !== null && typeof entry[source.name] === "string") candidates.push(entry[source.name] as string);
   } else {
     for (const entry of readOllamaMapping(file)) if (entry.model === source.name) candidates.push(entry.gguf);
   }
@@ -214,157 +218,24 @@ function readOllamaMapping(file: string): OllamaEntry[] {
   const text = readFileSync(file, "utf8");
   const m = /export\s+const\s+OLLAMA_CHAT_TEMPLATE_MAPPING\b[^=]*=/.exec(text);
   if (!m) throw new Error(`${file}: OLLAMA_CHAT_TEMPLATE_MAPPING not found`);
-  const value = new JsLiteralReader(text, m.index + m[0].length).value();
+  const value = new JsLiteralReader(text, m.index + m[0].length, "chat-template-automap.ts").value();
   if (!Array.isArray(value)) throw new Error(`${file}: OLLAMA_CHAT_TEMPLATE_MAPPING is not an array`);
   const entries = value as OllamaEntry[];
   ollamaCache.set(file, entries);
   return entries;
 }
 
-/**
- * The JavaScript literal syntax of the generated automap file (objects, arrays, strings, numbers,
- * true/false/null, comments), read the same way as generate.py's JsLiteralParser.
- */
-class JsLiteralReader {
-  private readonly s: string;
-  private i: number;
+/** chat-formatter's collection: one `dist/templates/<name>Template.js` module per template. */
+const CHAT_FORMATTER_PACKAGE = "chat-formatter";
 
-  constructor(text: string, pos: number) {
-    this.s = text;
-    this.i = pos;
-  }
-
-  private fail(what: string): Error {
-    const line = this.s.slice(0, this.i).split("\n").length;
-    return new Error(`chat-template-automap.ts:${line}: ${what}`);
-  }
-
-  private skip(): void {
-    const s = this.s;
-    while (this.i < s.length) {
-      const c = s[this.i];
-      if (c === " " || c === "\t" || c === "\r" || c === "\n") this.i++;
-      else if (s.startsWith("//", this.i)) {
-        const end = s.indexOf("\n", this.i);
-        this.i = end < 0 ? s.length : end + 1;
-      } else if (s.startsWith("/*", this.i)) {
-        const end = s.indexOf("*/", this.i + 2);
-        if (end < 0) throw this.fail("unterminated comment");
-        this.i = end + 2;
-      } else return;
-    }
-  }
-
-  value(): unknown {
-    this.skip();
-    const c = this.s[this.i];
-    if (c === "{") return this.object();
-    if (c === "[") return this.array();
-    if (c === "'" || c === '"' || c === "`") return this.string();
-    const num = /-?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+)/y;
-    num.lastIndex = this.i;
-    const n = num.exec(this.s);
-    if (n) {
-      this.i = num.lastIndex;
-      return Number(n[0]);
-    }
-    const word = /[A-Za-z_$][\w$]*/y;
-    word.lastIndex = this.i;
-    const w = word.exec(this.s);
-    const words: Record<string, unknown> = { true: true, false: false, null: null, undefined: null };
-    if (w && w[0] in words) {
-      this.i = word.lastIndex;
-      return words[w[0]];
-    }
-    throw this.fail(`unexpected ${JSON.stringify(this.s.slice(this.i, this.i + 20))}`);
-  }
-
-  private object(): Record<string, unknown> {
-    this.i++;
-    const out: Record<string, unknown> = {};
-    for (;;) {
-      this.skip();
-      if (this.s[this.i] === "}") {
-        this.i++;
-        return out;
-      }
-      let key: string;
-      if (this.s[this.i] === "'" || this.s[this.i] === '"') key = this.string();
-      else {
-        const word = /[A-Za-z_$][\w$]*/y;
-        word.lastIndex = this.i;
-        const w = word.exec(this.s);
-        if (!w) throw this.fail("expected a key");
-        key = w[0];
-        this.i = word.lastIndex;
-      }
-      this.skip();
-      if (this.s[this.i] !== ":") throw this.fail("expected ':'");
-      this.i++;
-      out[key] = this.value();
-      this.skip();
-      if (this.s[this.i] === ",") this.i++;
-      else if (this.s[this.i] !== "}") throw this.fail("expected ',' or '}'");
-    }
-  }
-
-  private array(): unknown[] {
-    this.i++;
-    const out: unknown[] = [];
-    for (;;) {
-      this.skip();
-      if (this.s[this.i] === "]") {
-        this.i++;
-        return out;
-      }
-      out.push(this.value());
-      this.skip();
-      if (this.s[this.i] === ",") this.i++;
-      else if (this.s[this.i] !== "]") throw this.fail("expected ',' or ']'");
-    }
-  }
-
-  private string(): string {
-    const s = this.s;
-    const quote = s[this.i++];
-    let out = "";
-    const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", v: "\v", "0": "\0" };
-    for (;;) {
-      if (this.i >= s.length) throw this.fail("unterminated string");
-      const c = s[this.i];
-      if (c === quote) {
-        this.i++;
-        return out;
-      }
-      if (quote === "`" && s.startsWith("${", this.i)) throw this.fail("template literal with substitutions");
-      if (c === "\n" && quote !== "`") throw this.fail("newline in string");
-      if (c !== "\\") {
-        out += c;
-        this.i++;
-        continue;
-      }
-      const e = s[this.i + 1];
-      this.i += 2;
-      if (e in simple && !(e === "0" && /\d/.test(s[this.i] ?? ""))) out += simple[e];
-      else if (e === "x") {
-        out += String.fromCharCode(parseInt(s.slice(this.i, this.i + 2), 16));
-        this.i += 2;
-      } else if (e === "u" && s[this.i] === "{") {
-        const end = s.indexOf("}", this.i);
-        out += String.fromCodePoint(parseInt(s.slice(this.i + 1, end), 16));
-        this.i = end + 1;
-      } else if (e === "u") {
-        // Two \u escapes of a surrogate pair concatenate into one code point, as in JS.
-        out += String.fromCharCode(parseInt(s.slice(this.i, this.i + 4), 16));
-        this.i += 4;
-      } else if (e === "\r") {
-        if (s[this.i] === "\n") this.i++;
-      } else if (e === "\n" || e === "\u2028" || e === "\u2029") {
-        // line continuation
-      } else if (/\d/.test(e)) throw this.fail("octal escape");
-      else out += e;
-    }
-  }
+/** The one template object (`const qwen2Template = { …, chatTemplate: "…" + "…" }`) a chat-formatter module declares. */
+function readChatFormatterObject(file: string, where: string): Record<string, unknown> {
+  const text = readFileSync(file, "utf8");
+  const m = /\bconst\s+[A-Za-z_$][\w$]*\s*=\s*(?=\{)/.exec(text);
+  if (!m) throw new Error(`${where}: no \`const … = {\` template object`);
+  const value = new JsLiteralReader(text, m.index + m[0].length, where).value();
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error(`${where}: the template object is not an object`);
+  return value as Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------

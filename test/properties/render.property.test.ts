@@ -27,7 +27,7 @@ print(json.dumps(out))
 `;
 
 // ---- a small generator of templates from the grammar ----
-const name = fc.constantFrom("x", "s", "l", "d", "n", "u", "m", "none_var");
+const name = fc.constantFrom("x", "s", "l", "d", "n", "u", "m", "none_var", "ms");
 const literal = fc.oneof(
   fc.integer({ min: -20, max: 20 }).map(String),
   fc.constantFrom("1.5", "2.0", "0.1", "-0.0", "1e3", "True", "False", "None", "none", "true"),
@@ -43,12 +43,27 @@ const expr: fc.Arbitrary<string> = fc.letrec((tie) => ({
     // filters, tests, methods and subscripts apply to variables: on constants jinja2's optimizer folds
     // them at compile time with other error rules (COMPATIBILITY.md); generator-returning filters are
     // listed, as spanja returns lists (COMPATIBILITY.md)
-    fc.tuple(name, fc.constantFrom("length", "string", "list", "first", "last", "upper", "trim", "tojson", "abs", "int", "float", "reverse|list", "join(',')", "default('D')", "replace('a', 'b')", "center(7)", "round(1)", "sort", "unique|list", "batch(2)|list", "items|list", "dictsort", "title", "wordcount", "indent(2)")).map(([a, f]) => `${a}|${f}`),
-    fc.tuple(name, fc.constantFrom("defined", "none", "string", "number", "sequence", "mapping", "odd", "iterable", "divisibleby 3", "in [1, 'a']", "eq 1")).map(([a, t]) => `(${a} is ${t})`),
-    fc.tuple(name, fc.constantFrom("upper()", "strip()", "split(',')", "startswith('a')", "count('a')", "get('k')", "items()|list", "index(1)", "format(1)", "title()", "zfill(4)")).map(([a, m]) => `${a}.${m}`),
-    fc.tuple(name, fc.constantFrom("[0]", "[-1]", "[1:]", "[::-1]", "[::2]", "['k']", ".k", ".length")).map(([a, i]) => `${a}${i}`),
+    fc.tuple(name, fc.constantFrom("length", "string", "list", "first", "last", "upper", "trim", "tojson", "abs", "int", "float", "reverse|list", "join(',')", "default('D')", "replace('a', 'b')", "center(7)", "round(1)", "sort", "unique|list", "batch(2)|list", "items|list", "dictsort", "title", "wordcount", "indent(2)",
+      // filters of the real-template corpus (generator filters end in |list, see above)
+      "lower", "min", "max", "sum", "tojson(indent=2)", "default('D', true)", "dictsort(by='value')", "map('upper')|list", "map(attribute='role')|list",
+      "select('odd')|list", "reject('equalto', 1)|list", "selectattr('role')|list", "selectattr('role', 'equalto', 'user')|list", "rejectattr('content', 'defined')|list",
+      "map(attribute='role')|join(', ')")).map(([a, f]) => `${a}|${f}`),
+    fc.tuple(name, fc.constantFrom("defined", "none", "string", "number", "sequence", "mapping", "odd", "iterable", "divisibleby 3", "in [1, 'a']", "eq 1",
+      "boolean", "true", "false", "undefined", "not none", "not string", "not mapping", "not defined", "in ['user', 'system']", "gt 1")).map(([a, t]) => `(${a} is ${t})`),
+    fc.tuple(name, fc.constantFrom("upper()", "strip()", "split(',')", "startswith('a')", "count('a')", "get('k')", "items()|list", "index(1)", "format(1)", "title()", "zfill(4)",
+      // string methods of the corpus; append/pop mutate (the immutable sandbox refuses); slice and length are JavaScript-isms
+      "lstrip()", "rstrip('c')", "endswith('b')", "replace(',', ';')", "lower()", "split(',', 1)", "keys()|list", "values()|list", "append(1)", "pop()", "slice(1)")).map(([a, m]) => `${a}.${m}`),
+    fc.tuple(name, fc.constantFrom("[0]", "[-1]", "[1:]", "[::-1]", "[::2]", "['k']", ".k", ".length", "[:-1]", "[1:-1]", "['j'][0]", "[0].role", "[-1]['content']")).map(([a, i]) => `${a}${i}`),
     fc.tuple(tie("e"), tie("e"), tie("e")).map(([a, b, c]) => `(${a} if ${b} else ${c})`),
+    // without else: undefined when the condition fails
+    fc.tuple(tie("e"), tie("e")).map(([a, b]) => `(${a} if ${b})`),
     tie("e").map((a) => `(not ${a})`),
+    fc.oneof(fc.constantFrom("x", "1.5", "(x + 1)", "(l|length)", "d.j[0]", "s"), tie("e")).map((a) => `(-${a})`),
+    // list and dict displays built from expressions, as real templates build tool lists and arguments
+    fc.tuple(tie("e"), tie("e")).map(([a, b]) => `[${a}, ${b}]`),
+    tie("e").map((a) => `{'k': ${a}, 'z': 1}`),
+    // calls real templates make: namespace attributes, range, the clock, keyword arguments
+    fc.constantFrom("range(3)|list", "range(x)|list", "namespace(a=1, b='c').b", "strftime_now('%d %b %Y')", "strftime_now('%Y-%m-%d %H:%M')"),
   ),
 })).e;
 // loop controls: bare, or behind a condition on the item or the loop; filters on the loop variable
@@ -70,10 +85,24 @@ const stmt: fc.Arbitrary<string> = fc.letrec((tie) => ({
   ),
   s: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.constantFrom("text ", "\n", "  ", "é😀", "a\n  "),
+    fc.constantFrom("text ", "\n", "  ", "é😀", "a\n  ", "{# note #}", " {#- trimmed -#} ", "\n{# line #}\n"),
     expr.map((e) => `{{ ${e} }}`),
     expr.map((e) => `{{- ${e} -}}`),
     fc.tuple(expr, tie("s"), tie("s")).map(([c, a, b]) => `{% if ${c} %}${a}{% else %}${b}{% endif %}`),
+    fc.tuple(expr, tie("s"), expr, tie("s"), tie("s")).map(([c, a, c2, b, e]) => `{%- if ${c} %}${a}{% elif ${c2} -%}${b}{%- elif x %}X{% else %}${e}{% endif -%}`),
+    // a namespace carried across a loop (the corpus's flags, counters and accumulators); set on a non-namespace fails
+    fc.tuple(expr, expr, tie("b")).map(
+      ([it, c, body]) =>
+        `{%- set ns = namespace(acc='', n=0, flag=false) %}{% for x in ${it} %}${body}{% set ns.acc = ns.acc ~ x %}{% set ns.n = ns.n + 1 %}{% if ${c} %}{% set ns.flag = true %}{% endif %}{% endfor %}[{{ ns.acc }}|{{ ns.n }}|{{ ns.flag }}]`,
+    ),
+    fc.tuple(expr, name, expr).map(([c, v, e]) => `{% set t = namespace(k=0) if ${c} else ${v} %}{% set t.k = ${e} %}{{ t.k }}`),
+    // unpacking loop targets: items, pairs, and what cannot unpack
+    fc.tuple(fc.constantFrom("d.items()", "d|dictsort", "[[1, 2], [3, 4]]", "[(1, 'a')]", "l", "s", "ms|map(attribute='role')|list"), tie("s")).map(
+      ([it, body]) => `{% for a, b in ${it} %}{{ a }}:{{ b }};${body}{% endfor %}`,
+    ),
+    // the loop attributes real templates read
+    fc.tuple(expr, tie("s")).map(([it, body]) => `{% for x in ${it} %}{{ loop.previtem }}/{{ loop.nextitem }}/{{ loop.length }}/{{ loop.revindex0 }}/{{ loop.cycle('o', 'e') }}${body}{% endfor %}`),
+    fc.tuple(expr, expr).map(([c, e]) => `{% if ${c} is false %}{{ raise_exception('stop: ' ~ ${e}) }}{% endif %}`),
     fc.tuple(expr, tie("s")).map(([c, a]) => `{%- if ${c} -%}\n  ${a}\n{%- endif %}`),
     fc.tuple(expr, tie("s")).map(([it, b]) => `{% for x in ${it} %}{{ loop.index }}{{ x }}${b}{% else %}E{% endfor %}`),
     fc.tuple(expr, tie("s")).map(([it, b]) => `{% for x in ${it} %}{% if loop.first %}{% continue %}{% endif %}${b}{% if loop.index > 2 %}{% break %}{% endif %}{% endfor %}`),
@@ -93,7 +122,16 @@ const stmt: fc.Arbitrary<string> = fc.letrec((tie) => ({
   ),
 })).s;
 
-const CONTEXT = { x: 3, s: "a,b", l: [1, "a", 2.5], d: { k: "v", j: [1, 2] }, n: null, u: "héllo 😀", none_var: null };
+const CONTEXT = {
+  x: 3,
+  s: "a,b",
+  l: [1, "a", 2.5],
+  d: { k: "v", j: [1, 2] },
+  n: null,
+  u: "héllo 😀",
+  none_var: null,
+  ms: [{ role: "user", content: "hi" }, { role: "assistant", content: " yo " }, { role: "tool" }],
+};
 
 interface PyResult {
   text: string | null;
