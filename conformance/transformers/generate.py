@@ -28,10 +28,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "conformance" / "reference"))
 
-import jinja2  # noqa: E402
-import tokenizers  # noqa: E402
-import transformers  # noqa: E402
-from transformers import AutoTokenizer  # noqa: E402
+try:
+    import jinja2
+    import tokenizers
+    import transformers
+    from transformers import AutoTokenizer
+except ImportError as missing:
+    sys.exit(
+        f"{missing}: run this with a Python that has transformers, e.g.\n"
+        "  python3 -m venv /work/venv-tf && /work/venv-tf/bin/pip install transformers tokenizers jinja2\n"
+        "  TRANSFORMERS_PYTHON=/work/venv-tf/bin/python npm run conformance:transformers"
+    )
 
 from generate import load_conversations, ollama_entries  # noqa: E402  (reference/generate.py)
 from masks import apply_recipe, load_recipes, recipe_original, tokenizer_name  # noqa: E402
@@ -214,6 +221,11 @@ def build_cases(tok: Any, conversations: dict[str, dict[str, Any]], templates: d
     c.add(t, "simple", {"return_assistant_tokens_mask": True, "return_dict": False})
     c.add(t, "simple", {"return_dict": False, "tokenize": False})
     c.add(t, "two-turns", {"return_assistant_tokens_mask": True})
+    # tokenize False: the tokenizer is not called, so padding, truncation and max_length do nothing
+    c.add(t, "simple", {"padding": True, "tokenize": False})
+    c.add(t, "simple", {"padding": "max_length", "tokenize": False})
+    c.add(t, "simple", {"truncation": True, "tokenize": False})
+    c.add(t, BATCHES["three"], {"padding": True, "truncation": True, "max_length": 3, "tokenize": False})
     c.add(t, "two-turns", {"tools": ["not a schema"], "tokenize": False})
     c.add(t, "two-turns", {"documents": ["not a document"], "tokenize": False})
     c.add(t, "two-turns", {"tokenize": False}, take={"documents": "documents"})
