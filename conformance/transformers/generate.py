@@ -78,7 +78,8 @@ def error_of(e: BaseException) -> dict[str, str]:
 
 
 def plain(value: Any) -> Any:
-    """BatchEncoding and numpy-free lists as JSON: a dict's keys in transformers' order are kept in `keys`."""
+    """apply_chat_template's result as JSON: a text (or texts), input_ids, or a BatchEncoding's fields with its
+    keys in transformers' order in `keys` (the golden's own keys are sorted)."""
     if isinstance(value, str):
         return {"kind": "text", "text": value}
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -88,8 +89,7 @@ def plain(value: Any) -> Any:
     keys = list(value.keys())
     out: dict[str, Any] = {"kind": "dict", "keys": keys}
     for k in keys:
-        out[k] = list(value[k])
-        out[k] = [list(v) if not isinstance(v, int) else v for v in out[k]]
+        out[k] = [list(v) if isinstance(v, list) else v for v in value[k]]
     return out
 
 
@@ -207,6 +207,7 @@ def build_cases(tok: Any, conversations: dict[str, dict[str, Any]], templates: d
             c.add(template, batch, {"continue_final_message": True, "padding": "longest"})
             if template in tagged:
                 c.add(template, batch, {"padding": True, "return_assistant_tokens_mask": True})
+                c.add(template, batch, {"truncation": True, "max_length": 20, "padding": True, "return_assistant_tokens_mask": True})
     # options that do not depend on the template: one template per tokenizer
     t = main
     if templates[t]["sha256"] is None:
@@ -221,6 +222,10 @@ def build_cases(tok: Any, conversations: dict[str, dict[str, Any]], templates: d
     c.add(t, "simple", {"return_assistant_tokens_mask": True, "return_dict": False})
     c.add(t, "simple", {"return_dict": False, "tokenize": False})
     c.add(t, "two-turns", {"return_assistant_tokens_mask": True})
+    # the strategies' string names
+    c.add(t, BATCHES["three"], {"padding": "do_not_pad", "truncation": "do_not_truncate", "max_length": 4})
+    c.add(t, BATCHES["three"], {"padding": "longest", "truncation": "only_first", "max_length": 15})
+    c.add(t, "simple", {"return_dict": True, "tokenize": False})
     # tokenize False: the tokenizer is not called, so padding, truncation and max_length do nothing
     c.add(t, "simple", {"padding": True, "tokenize": False})
     c.add(t, "simple", {"padding": "max_length", "tokenize": False})
