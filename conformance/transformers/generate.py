@@ -47,9 +47,12 @@ NODE_MODULES = ROOT / "node_modules"
 OUT = ROOT / "conformance" / "goldens" / "transformers"
 TOKENIZERS = ["qwen3", "llama3", "llama3_1", "deepseek_v3", "gemma3", "gptoss", "llama2"]
 
-#: gpt-oss and Llama 2's folders have no chat template; this one (written here, not a model's) lets their
-#: tokenizers be compared. Roles and content between the vocabulary's own markers.
+#: gpt-oss's folder has no chat template (Llama 2's has none either, but a tagged recipe); this one, written
+#: here, lets its tokenizer be compared: tools (through transformers' tojson), documents, then each role and
+#: content between the vocabulary's own markers.
 MARKERS_TEMPLATE = (
+    "{%- if tools %}<|start|>tools<|message|>{{ tools | tojson }}<|end|>{% endif %}"
+    "{%- for d in documents or [] %}<|start|>document<|message|>{{ d.title }}: {{ d.text }}<|end|>{% endfor %}"
     "{%- for m in messages %}<|start|>{{ m.role }}<|message|>{{ m.content }}<|end|>{% endfor %}"
     "{%- if add_generation_prompt %}<|start|>assistant{% endif %}"
 )
