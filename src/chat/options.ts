@@ -250,11 +250,12 @@ export function resolveChatOptions(options: ApplyChatTemplateOptions, config: Ch
   const ml = options.max_length;
   if (ml !== undefined && ml !== null && !(typeof ml === "number" && Number.isInteger(ml) && ml >= 0)) throw invalid(`max_length must be a non-negative integer, got ${JSON.stringify(ml)}`);
   const maxLength = ml ?? config.modelMaxLength;
-  if (padding === "max_length" && maxLength === null) throw invalid('padding="max_length" needs max_length: the tokenizer config gives no model_max_length');
-  if (truncation && maxLength === null) throw invalid("truncation needs max_length: the tokenizer config gives no model_max_length");
+  // transformers: padding, truncation and max_length "have no effect if tokenize is False" (the tokenizer is not called)
+  if (tokenize && padding === "max_length" && maxLength === null) throw invalid('padding="max_length" needs max_length: the tokenizer config gives no model_max_length');
+  if (tokenize && truncation && maxLength === null) throw invalid("truncation needs max_length: the tokenizer config gives no model_max_length");
   const paddingSide = options.padding_side ?? config.paddingSide;
   if (paddingSide !== "left" && paddingSide !== "right") throw invalid(`padding_side must be "left" or "right", got ${JSON.stringify(paddingSide)}`);
-  if (padding !== "none" && config.padToken === null) {
+  if (tokenize && padding !== "none" && config.padToken === null) {
     throw invalid(
       "Asking to pad but the tokenizer does not have a padding token. Please select a token to use as `pad_token` `(tokenizer.pad_token = tokenizer.eos_token e.g.)` or add a new pad token via `tokenizer.add_special_tokens({'pad_token': '[PAD]'})`.",
     );
