@@ -81,7 +81,9 @@ function configure(name: string, options: Record<string, unknown>): void {
     if (padToken === null) throw new Error(`${name}: padding asked but tokenizer_config has no pad_token`);
     const padId = tok.tokenToId(padToken);
     if (padId === null) throw new Error(`${name}: pad token ${padToken} has no id`);
-    const direction = (options.padding_side as string) ?? (config.padding_side as string) ?? "right";
+    // transformers: tokenizer_config's padding_side, else the tokenizer class's (left for these classes)
+    const leftByClass = ["LlamaTokenizer", "CodeLlamaTokenizer", "GemmaTokenizer", "Siglip2Tokenizer", "CohereTokenizer", "XLNetTokenizer"].includes(String(config.tokenizer_class ?? "").replace(/Fast$/, ""));
+    const direction = (options.padding_side as string) ?? (config.padding_side as string) ?? (leftByClass ? "left" : "right");
     tok.setPadding({ direction, padId, padToken, ...(padding === "max_length" && maxLength !== null ? { maxLength } : {}) });
   }
 }

@@ -193,8 +193,14 @@ export class ChatTokenizer {
     return batch ? new BatchChatEncoding(items) : items[0];
   }
 
+  /** The pad token's id; checked after rendering, as transformers pads after the template ran. */
   private padId(): number {
-    const pad = this.config.padToken as string;
+    const pad = this.config.padToken;
+    if (pad === null) {
+      throw invalid(
+        "Asking to pad but the tokenizer does not have a padding token. Please select a token to use as `pad_token` `(tokenizer.pad_token = tokenizer.eos_token e.g.)` or add a new pad token via `tokenizer.add_special_tokens({'pad_token': '[PAD]'})`.",
+      );
+    }
     const id = this.tokenizer.tokenToId(pad);
     if (id === undefined) throw invalid(`the pad token ${JSON.stringify(pad)} is not in the tokenizer's vocabulary`);
     return id;
@@ -285,7 +291,8 @@ function offsetPairs(col: EncodingColumns, unit: OffsetUnit, from: number, to: n
 /** transformers' batch test: a list whose first element is a list is a batch. */
 function splitBatch(conversation: unknown): { batch: boolean; chats: (readonly object[])[] } {
   if (!Array.isArray(conversation)) throw invalid(`conversation must be a list of messages or a list of conversations, got ${describe(conversation)}`);
-  if (conversation.length === 0) throw invalid("conversation is empty: give a list of messages, or a list of conversations");
+  // transformers' words
+  if (conversation.length === 0) throw invalid("Cannot apply chat template to an empty conversation. Provide at least one message.");
   const batch = Array.isArray(conversation[0]);
   const chats = (batch ? conversation : [conversation]) as unknown[];
   chats.forEach((chat, i) => {

@@ -61,11 +61,23 @@ export function specialTokensOf(config: Record<string, unknown>): Record<string,
   return tokens;
 }
 
-function side(config: Record<string, unknown>, key: string): "left" | "right" {
+function side(config: Record<string, unknown>, key: string, dflt: "left" | "right" = "right"): "left" | "right" {
   const v = config[key];
-  if (v === undefined || v === null) return "right";
+  if (v === undefined || v === null) return dflt;
   if (v === "left" || v === "right") return v;
   throw invalid(`tokenizer_config.json ${key} must be "left" or "right", got ${JSON.stringify(v)}`);
+}
+
+/**
+ * transformers' tokenizer classes whose `padding_side` class attribute is "left" (tokenization_llama.py and
+ * its siblings, transformers 4 and 5: Llama, CodeLlama, Gemma and its Siglip2 subclass, Cohere, XLNet);
+ * every other class pads right. `tokenizer_class` names the slow or the Fast class.
+ */
+const LEFT_PADDING_CLASSES = new Set(["LlamaTokenizer", "CodeLlamaTokenizer", "GemmaTokenizer", "Siglip2Tokenizer", "CohereTokenizer", "XLNetTokenizer"]);
+
+/** The padding side transformers' tokenizer class gives when tokenizer_config.json sets none. */
+function classPaddingSide(tokenizerClass: unknown): "left" | "right" {
+  return typeof tokenizerClass === "string" && LEFT_PADDING_CLASSES.has(tokenizerClass.replace(/Fast$/, "")) ? "left" : "right";
 }
 
 /** Reads a parsed tokenizer_config.json; throws invalid-input on a malformed chat_template. */
@@ -91,7 +103,7 @@ export function readConfig(raw: unknown): ChatConfig {
     chatTemplate,
     specialTokens: specialTokensOf(raw),
     padToken: typeof pad === "string" && pad !== "" ? pad : null,
-    paddingSide: side(raw, "padding_side"),
+    paddingSide: side(raw, "padding_side", classPaddingSide(raw.tokenizer_class)),
     truncationSide: side(raw, "truncation_side"),
     modelMaxLength: typeof max === "number" && Number.isFinite(max) && max <= LARGE_INTEGER ? max : null,
   };

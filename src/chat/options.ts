@@ -255,11 +255,6 @@ export function resolveChatOptions(options: ApplyChatTemplateOptions, config: Ch
   if (tokenize && truncation && maxLength === null) throw invalid("truncation needs max_length: the tokenizer config gives no model_max_length");
   const paddingSide = options.padding_side ?? config.paddingSide;
   if (paddingSide !== "left" && paddingSide !== "right") throw invalid(`padding_side must be "left" or "right", got ${JSON.stringify(paddingSide)}`);
-  if (tokenize && padding !== "none" && config.padToken === null) {
-    throw invalid(
-      "Asking to pad but the tokenizer does not have a padding token. Please select a token to use as `pad_token` `(tokenizer.pad_token = tokenizer.eos_token e.g.)` or add a new pad token via `tokenizer.add_special_tokens({'pad_token': '[PAD]'})`.",
-    );
-  }
   return {
     agp: flag("add_generation_prompt", false),
     cfm,

@@ -268,7 +268,7 @@ describe("offsets and charToToken", () => {
 describe("invalid input", () => {
   const bad: [string, () => unknown, RegExp][] = [
     ["not a list", () => tok.applyChatTemplate("hi" as never), /must be a list of messages/],
-    ["empty", () => tok.applyChatTemplate([]), /conversation is empty/],
+    ["empty", () => tok.applyChatTemplate([]), /^Cannot apply chat template to an empty conversation/],
     ["a message that is not an object", () => tok.applyChatTemplate(["hi"] as never), /message 0 of the conversation must be an object, got string/],
     ["a batch with a non-list", () => tok.applyChatTemplate([[{ role: "user", content: "a" }], "x"] as never), /conversation 1 must be a list of messages/],
     ["an unknown mask_policy", () => tok.applyChatTemplate([{ role: "user", content: "a" }], { mask_policy: "loose" as never }), /mask_policy must be "hf" or "exact"/],

@@ -47,6 +47,17 @@ describe("special tokens", () => {
     expect(readConfig(tokenizerConfig("llama3")).modelMaxLength).toBeNull();
     expect(readConfig(tokenizerConfig("deepseek_v3")).padToken).toBe("<｜end▁of▁sentence｜>");
     expect(() => readConfig({ padding_side: "middle" })).toThrow(TemplateError);
+  });
+
+  it("config: with no padding_side, the side of transformers' tokenizer class (left for Llama, Gemma, Cohere …)", () => {
+    expect(readConfig(tokenizerConfig("deepseek_v3")).paddingSide).toBe("left"); // LlamaTokenizerFast, no padding_side
+    for (const cls of ["LlamaTokenizer", "LlamaTokenizerFast", "CodeLlamaTokenizerFast", "GemmaTokenizer", "Siglip2Tokenizer", "CohereTokenizerFast", "XLNetTokenizer"]) {
+      expect(readConfig({ tokenizer_class: cls }).paddingSide, cls).toBe("left");
+    }
+    for (const cls of ["Qwen2TokenizerFast", "PreTrainedTokenizerFast", "GPT2Tokenizer", "LlamaTokenizerFastX", 3]) {
+      expect(readConfig({ tokenizer_class: cls }).paddingSide, String(cls)).toBe("right");
+    }
+    expect(readConfig({ tokenizer_class: "LlamaTokenizerFast", padding_side: "right" }).paddingSide).toBe("right");
     expect(() => readConfig([])).toThrow(/must hold a JSON object/);
     expect(() => readConfig({ chat_template: 3 })).toThrow(/chat_template must be a string or a list/);
   });
