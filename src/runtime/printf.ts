@@ -115,38 +115,20 @@ export function percentFormat(fmt: string, args: Value, check?: LengthCheck, mar
  * __index__, so `%x` / `%o` / `%c` always fail.
  */
 function markupArg(v: Value, conv: string): Value {
-  switch (conv) {
-    case "s":
-      return escape(v).text;
-    case "r":
-      return htmlEscape(pyRepr(v));
-    case "a":
-      return htmlEscape(pyAscii(v));
-    case "d":
-    case "i":
-    case "u":
-    case "e":
-    case "E":
-    case "f":
-    case "F":
-    case "g":
-    case "G": {
-      if (!isString(v)) return v;
-      const text = strValue(v);
-      const isInt = "diu".includes(conv);
-      const n = isInt ? pyParseInt(text, 10) : pyParseFloat(text);
-      if (n !== undefined) return isInt ? n : float(n);
-      throw runtimeError("value", isInt ? `invalid literal for int() with base 10: ${pyRepr(text)}` : `could not convert string to float: ${pyRepr(text)}`);
-    }
-    case "o":
-    case "x":
-    case "X":
-      throw runtimeError("type", `%${conv} format: an integer is required, not _MarkupEscapeHelper`);
-    case "c":
-      throw runtimeError("type", "%c requires int or char");
-    default:
-      return v;
+  if (conv === "s") return escape(v).text;
+  if (conv === "r") return htmlEscape(pyRepr(v));
+  if (conv === "a") return htmlEscape(pyAscii(v));
+  if ("diueEfFgG".includes(conv)) {
+    if (!isString(v)) return v;
+    const text = strValue(v);
+    const isInt = "diu".includes(conv);
+    const n = isInt ? pyParseInt(text, 10) : pyParseFloat(text);
+    if (n !== undefined) return isInt ? n : float(n);
+    throw runtimeError("value", isInt ? `invalid literal for int() with base 10: ${pyRepr(text)}` : `could not convert string to float: ${pyRepr(text)}`);
   }
+  if (conv === "o" || conv === "x" || conv === "X") throw runtimeError("type", `%${conv} format: an integer is required, not _MarkupEscapeHelper`);
+  if (conv === "c") throw runtimeError("type", "%c requires int or char");
+  return v;
 }
 
 function printfOne(v: Value, conv: string, flags: string, width: number, left: boolean, prec: number | null, at: number, check?: LengthCheck): string {

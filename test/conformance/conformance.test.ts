@@ -39,28 +39,27 @@ describe("conformance with transformers' rendering (goldens from conformance/ref
     expect(units.size).toBeGreaterThan(10);
   });
 
-  it("lists each known divergence in COMPATIBILITY.md, and each still diverges", () => {
+  /** Each allowlisted case is explained in COMPATIBILITY.md and is a conformance case; its result goes to `check`. */
+  function eachAllowed(list: ReadonlyMap<string, string>, what: string, check: (id: string, r: ReturnType<typeof runCases>[number]) => void): void {
     if (engine === undefined) throw new Error(`spanja engine unavailable: ${engineError}`);
     const doc = readFileSync(join(ROOT, "COMPATIBILITY.md"), "utf8");
-    for (const [id, mention] of known) {
+    for (const [id, mention] of list) {
       expect(doc, `COMPATIBILITY.md must explain ${id}`).toContain(mention);
       const c = cases.find((x) => x.id === id);
-      expect(c, `known divergence ${id} is not a conformance case`).toBeDefined();
-      expect(runCases(engine, [c as Case])[0].pass, `${id} now matches Python: remove it from known-divergences.json`).toBe(false);
+      expect(c, `${what} ${id} is not a conformance case`).toBeDefined();
+      check(id, runCases(engine, [c as Case])[0]);
     }
+  }
+
+  it("lists each known divergence in COMPATIBILITY.md, and each still diverges", () => {
+    eachAllowed(known, "known divergence", (id, r) => expect(r.pass, `${id} now matches Python: remove it from known-divergences.json`).toBe(false));
   });
 
   it("lists each known wording difference in COMPATIBILITY.md, and each still differs in wording only", () => {
-    if (engine === undefined) throw new Error(`spanja engine unavailable: ${engineError}`);
-    const doc = readFileSync(join(ROOT, "COMPATIBILITY.md"), "utf8");
-    for (const [id, mention] of KNOWN_WORDING) {
-      expect(doc, `COMPATIBILITY.md must explain ${id}`).toContain(mention);
-      const c = cases.find((x) => x.id === id);
-      expect(c, `known wording difference ${id} is not a conformance case`).toBeDefined();
-      const r = runCases(engine, [c as Case])[0];
+    eachAllowed(KNOWN_WORDING, "known wording difference", (id, r) => {
       expect(r.errorClass, `${id}: spanja must raise the same error family as Python`).toBe(true);
       expect(r.errorDetail, `${id} now has Python's wording: remove it from known-wording.json`).toBe(false);
-    }
+    });
   });
 
   for (const [unit, list] of units) {
