@@ -8,7 +8,8 @@ const BACKSLASH = 0x5c;
 /** Not what the byte reader handles (its caller parses the whole text with JSON.parse instead). */
 export class Fallback extends Error {}
 
-export const decoder = new TextDecoder();
+/** Strict UTF-8, BOM kept: invalid bytes throw (TypeError) and a BOM reaches JSON.parse, which refuses it, as serde and Python's json do. */
+export const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Token strings are compared and hashed as their "canonical bytes": UTF-8, with a lone surrogate (which a

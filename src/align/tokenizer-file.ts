@@ -253,7 +253,8 @@ function readMerges(s: Scanner, vocab: CompactVocabulary): MergeSource {
  * Parses tokenizer.json from its UTF-8 bytes. The result is the parsed object, except that a BPE model's
  * `vocab` and `merges` are compact tables (a Vocabulary and a MergeSource that OffsetTokenizer reads) when
  * the file has the usual layout; otherwise everything is plain JSON.parse output. Throws SyntaxError on
- * invalid JSON and UnsupportedTokenizerError on a merge of tokens outside the vocabulary.
+ * invalid JSON (a BOM included), TypeError on invalid UTF-8, and UnsupportedTokenizerError on a merge of
+ * tokens outside the vocabulary.
  */
 export function readTokenizerFile(bytes: Uint8Array): Record<string, unknown> {
   try {

@@ -56,8 +56,10 @@ export class ChatTokenizer {
 
   /** Builds from parsed (or JSON text of) tokenizer.json and tokenizer_config.json. */
   static fromJSON(tokenizerJson: object | string, tokenizerConfig: object | string = {}, options: ChatTokenizerOptions = {}): ChatTokenizer {
-    // text goes through readTokenizerFile (compact vocabulary and merges), as spanja/node's loaders do
-    const tok = typeof tokenizerJson === "string" ? parseJson(tokenizerJson, "tokenizer.json", (t) => readTokenizerFile(new TextEncoder().encode(t))) : tokenizerJson;
+    // text goes through readTokenizerFile (compact vocabulary and merges), as spanja/node's loaders do; text
+    // with a lone surrogate has no UTF-8 form, and JSON.parse keeps it as it is
+    const compact = (t: string) => (t.isWellFormed() ? readTokenizerFile(new TextEncoder().encode(t)) : JSON.parse(t));
+    const tok = typeof tokenizerJson === "string" ? parseJson(tokenizerJson, "tokenizer.json", compact) : tokenizerJson;
     const cfg = typeof tokenizerConfig === "string" ? parseJson(tokenizerConfig, "tokenizer_config.json") : tokenizerConfig;
     if (!isObject(tok)) throw invalid("tokenizer.json must hold a JSON object");
     // `this`: called on spanja/node's subclass, it builds one of those

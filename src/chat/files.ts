@@ -23,9 +23,20 @@ export function parseJsonText(text: string, path: string): unknown {
   }
 }
 
-/** Reads and parses a JSON file; a missing file or bad JSON becomes an invalid-input TemplateError naming the path. */
+/** Python's open(encoding="utf-8").read(): invalid UTF-8 is an error naming the path; a BOM is kept (json.load refuses it). */
+export function decodeUtf8(bytes: Uint8Array, path: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch (e) {
+    throw new TemplateError("invalid-input", `${path} is not valid UTF-8`, { cause: e });
+  }
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Reads and parses a JSON file; a missing file, invalid UTF-8 or bad JSON becomes an invalid-input TemplateError naming the path. */
 export async function readJsonFile(path: string): Promise<unknown> {
-  return parseJsonText(new TextDecoder().decode(await readBytes(path)), path);
+  return parseJsonText(decodeUtf8(await readBytes(path), path), path);
 }
 
 /**
@@ -37,6 +48,7 @@ export function parseTokenizerBytes(bytes: Uint8Array, path: string): Record<str
   try {
     value = readTokenizerFile(bytes);
   } catch (e) {
+    if (e instanceof TypeError) throw new TemplateError("invalid-input", `${path} is not valid UTF-8`, { cause: e });
     if (!(e instanceof SyntaxError)) throw e;
     throw new TemplateError("invalid-input", `${path} is not valid JSON: ${e.message}`, { cause: e });
   }

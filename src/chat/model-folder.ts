@@ -22,7 +22,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TemplateError } from "../errors.ts";
 import { tokenString } from "./config.ts";
-import { parseJsonText, parseTokenizerBytes, readBytes } from "./files.ts";
+import { decodeUtf8, parseJsonText, parseTokenizerBytes, readBytes } from "./files.ts";
 
 /** A model folder as transformers reads it for a tokenizer. */
 export interface ModelFolder {
@@ -61,18 +61,10 @@ function code(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException | null)?.code;
 }
 
-/** Python's open(encoding="utf-8").read(): a BOM is kept, invalid UTF-8 is an error. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 /** A file's text, or null when it does not exist; any other failure names the path. */
 async function readText(path: string): Promise<string | null> {
   const bytes = await readBytes(path, null);
-  if (bytes === null) return null;
-  try {
-    return UTF8.decode(bytes);
-  } catch (e) {
-    throw invalid(`${path} is not valid UTF-8`, e);
-  }
+  return bytes === null ? null : decodeUtf8(bytes, path);
 }
 
 /** A JSON file holding an object, or null when the file does not exist. */

@@ -1,7 +1,7 @@
 // readTokenizerFile (align/tokenizer-file.ts) against JSON.parse: on the seven real files every field, every
 // vocabulary entry both ways and every merge are the same, and the tokenizer built from the compact tables
 // encodes as Rust does; on hand-made files, escapes, duplicate keys, key order, legacy merges and the
-// fallbacks to JSON.parse (invalid UTF-8, a BOM, a fractional id, another layout) give what JSON.parse gives.
+// fallbacks to JSON.parse (a BOM, a fractional id, another layout) give what JSON.parse gives; invalid UTF-8 is refused.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { OffsetTokenizer, readTokenizerFile } from "../../src/align/offsets.ts";
@@ -91,7 +91,7 @@ describe("hand-made files", () => {
       `{"model": {"type": "BPE", "vocab": {"a": 5, "b": 6, "ab": 7}, "merges": [["a", "b"]], "vocab": {"a": 0, "b": 1, "ab": 2}}}`,
       false,
     ],
-    ["invalid UTF-8 in a vocab key falls back to JSON.parse (replacement characters)", "", false],
+    ["invalid UTF-8 in a vocab key is refused (TypeError), as the Rust library refuses the file", "", false],
     ["a byte-order mark falls back", "\ufeff" + file(`{"a": 0}`, `[]`), false],
     ["no model object falls back", `{"model": null, "x": [1, 2]}`, false],
   ];
@@ -104,9 +104,12 @@ describe("hand-made files", () => {
         const at = Buffer.from(good).indexOf('"zz"') + 1;
         bytes = good.slice();
         bytes[at] = 0x80;
+        expect(() => readTokenizerFile(bytes)).toThrow(TypeError);
+        return;
       }
       if (what.startsWith("a byte-order") || what.startsWith("no model")) {
-        // JSON.parse rejects a BOM, and a null model has nothing to compare: the same outcome is what counts
+        // JSON.parse rejects a BOM (kept by the strict decoding, as serde and Python's json see it), and a null
+        // model has nothing to compare: the same outcome is what counts
         const run = (f: () => unknown) => {
           try {
             return f();
@@ -114,7 +117,7 @@ describe("hand-made files", () => {
             return (e as Error).name;
           }
         };
-        expect(run(() => readTokenizerFile(bytes))).toEqual(run(() => JSON.parse(new TextDecoder().decode(bytes))));
+        expect(run(() => readTokenizerFile(bytes))).toEqual(run(() => JSON.parse(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes))));
         return;
       }
       const r = bothReadings(bytes);

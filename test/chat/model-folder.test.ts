@@ -269,12 +269,30 @@ describe("readModelFolder: missing and broken files", () => {
     expect((await failure(empty)).detail).toContain(`has no tokenizer.json (${join(empty, "tokenizer.json")})`);
   });
 
+  it("fromFiles refuses what fromPretrained refuses: a BOM or invalid UTF-8 in either file, naming it", async () => {
+    const dir = await folder("from-files-bad", {
+      "tokenizer.json": TINY,
+      "bom-config.json": "\ufeff{}",
+      "bad-config.json": new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+      "bom-tokenizer.json": "\ufeff" + JSON.stringify(TINY),
+    });
+    const at = (f: string) => join(dir, f);
+    const error = async (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as TemplateError);
+    expect((await error(ChatTokenizer.fromFiles(at("tokenizer.json"), at("bom-config.json"))))?.detail).toMatch(/bom-config\.json is not valid JSON/);
+    expect((await error(ChatTokenizer.fromFiles(at("tokenizer.json"), at("bad-config.json"))))?.detail).toMatch(/bad-config\.json is not valid UTF-8/);
+    expect((await error(ChatTokenizer.fromFiles(at("bom-tokenizer.json"))))?.detail).toMatch(/bom-tokenizer\.json is not valid JSON/);
+    expect(() => ChatTokenizer.fromJSON("\ufeff" + JSON.stringify(TINY))).toThrow(/tokenizer\.json is not valid JSON/);
+  });
+
   it("names the path of invalid JSON, a non-object, an unreadable file, bad UTF-8 and a malformed chat_template.json", async () => {
     const bad: [string, Record<string, string | Uint8Array | object>, RegExp][] = [
       ["bad-json", { "tokenizer_config.json": "{ nope" }, /tokenizer_config\.json is not valid JSON/],
       ["not-object", { "generation_config.json": [1, 2] }, /generation_config\.json must hold a JSON object/],
       ["dir-config", { "tokenizer_config.json/inner.txt": "x" }, /cannot read .*tokenizer_config\.json: /],
       ["bad-utf8", { "chat_template.jinja": new Uint8Array([0x7b, 0x7b, 0xff, 0x7d, 0x7d]) }, /chat_template\.jinja is not valid UTF-8/],
+      // as transformers: the Rust library refuses both (serde: a BOM is not JSON; invalid UTF-8)
+      ["tokenizer-bom", { "tokenizer.json": "\ufeff" + JSON.stringify(TINY) }, /tokenizer\.json is not valid JSON/],
+      ["tokenizer-bad-utf8", { "tokenizer.json": new Uint8Array([...new TextEncoder().encode(JSON.stringify(TINY).replace('"a":0', '"\u00e9":0'))].map((b) => (b === 0xc3 ? 0xff : b))) }, /tokenizer\.json is not valid UTF-8/],
       ["legacy-no-key", { "chat_template.json": { template: "x" } }, /chat_template\.json must hold \{"chat_template": .*it has no chat_template/],
       ["legacy-bad-list", { "chat_template.json": { chat_template: [{ name: "a" }] } }, /chat_template\.json: chat_template list entries must be \{name, template\}/],
       ["config-bad-template", { "tokenizer_config.json": { chat_template: 3 }, "chat_template.jinja": "x" }, /tokenizer_config\.json: chat_template must be a string or a list/],
