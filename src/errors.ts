@@ -4,9 +4,10 @@ import type { Loc, Source } from "./source.ts";
 
 /**
  * What went wrong, for code that branches on it. The runtime kinds name the exception Python raises in
- * the same place (pythonException): "type" TypeError, "arguments" a TypeError of argument binding,
- * "filter-argument" jinja2's FilterArgumentError, "assertion" an AssertionError of jinja2's, "value" ValueError, "zero-division", "overflow", "index", "key", "attribute", "runtime" jinja2's own
- * TemplateRuntimeError (or Python's RuntimeError). "internal" is a spanja bug caught at the boundary.
+ * the same place (see `pythonException`): "type" TypeError, "arguments" a TypeError of argument binding,
+ * "filter-argument" jinja2's FilterArgumentError, "assertion" an AssertionError of jinja2's, "value"
+ * ValueError, "zero-division", "overflow", "index", "key", "attribute", "runtime" Python's RuntimeError,
+ * "template-runtime" jinja2's own TemplateRuntimeError. "internal" is a spanja bug caught at the boundary.
  */
 export type ErrorKind =
   | "syntax"
@@ -25,6 +26,7 @@ export type ErrorKind =
   | "key"
   | "attribute"
   | "runtime"
+  | "template-runtime"
   | "security"
   | "limit"
   | "raised"
@@ -51,7 +53,8 @@ export const PYTHON_EXCEPTION: Readonly<Partial<Record<ErrorKind, string>>> = {
   index: "IndexError",
   key: "KeyError",
   attribute: "AttributeError",
-  runtime: "TemplateRuntimeError",
+  runtime: "RuntimeError",
+  "template-runtime": "TemplateRuntimeError",
   security: "SecurityError",
   raised: "TemplateError",
 };

@@ -233,7 +233,7 @@ function compileAssign(target: ast.AssignTarget, cx: CompileContext): Assign {
       const { object, attr } = target;
       return located(cx, target.loc, (f: Frame, v: Value) => {
         const ns = resolve(f, object);
-        if (!(ns instanceof Namespace)) throw runtimeError("runtime", "cannot assign attribute on non-namespace object");
+        if (!(ns instanceof Namespace)) throw runtimeError("template-runtime", "cannot assign attribute on non-namespace object");
         ns.attrs.set(attr, v);
       });
     }

@@ -39,7 +39,8 @@ export function htmlUnescape(s: string): string {
   return s.replace(CHARREF, (_m, ref: string) => {
     if (ref[0] === "#") {
       const hex = ref[1] === "x" || ref[1] === "X";
-      const digits = ref.slice(hex ? 2 : 1).replace(/;$/, "");
+      // int(digits) in Python: any number of leading zeros; past 0x10FFFF only "too big" matters
+      const digits = ref.slice(hex ? 2 : 1).replace(/;$/, "").replace(/^0+(?=.)/, "");
       const num = digits.length > 8 ? Infinity : parseInt(digits, hex ? 16 : 10);
       if (num in INVALID_CHARREFS) return INVALID_CHARREFS[num];
       if ((num >= 0xd800 && num <= 0xdfff) || num > 0x10ffff) return "\ufffd";
@@ -170,11 +171,18 @@ export function asMarkupMethod<C>(name: string, impl: (a: Value[], ctx: C) => Va
   };
 }
 
-/** The methods Markup adds to str: unescape, striptags and the escape classmethod. */
-export const MARKUP_ONLY: ReadonlyMap<string, (a: Value[]) => Value> = new Map<string, (a: Value[]) => Value>([
+/** The methods Markup adds to str: unescape, striptags and the escape classmethod (held to the string limit as `|e` is). */
+export const MARKUP_ONLY: ReadonlyMap<string, (a: Value[], check?: LengthCheck) => Value> = new Map<string, (a: Value[], check?: LengthCheck) => Value>([
   ["unescape", (a) => htmlUnescape((a[0] as SpannedString).text)],
   ["striptags", (a) => striptags((a[0] as SpannedString).text)],
-  ["escape", (a) => escape(a[1])],
+  [
+    "escape",
+    (a, check) => {
+      const m = escape(a[1]);
+      check?.checkStringLength(m.text.length);
+      return m;
+    },
+  ],
 ]);
 
 /** Python's repr of `markup.name` for the methods markupsafe writes in Python; undefined for str's own. */

@@ -108,10 +108,11 @@ export function binaryOp(op: ArithOp, a: Value, b: Value, state?: LengthCheck): 
       return unsupported("+", a, b);
     }
     case "*": {
-      // sequence repetition, either side; a non-int count is Python's "can't multiply sequence"
-      // (Markup.__mul__ hands any count to str's, which wants an index)
+      // sequence repetition, either side; a non-int count is Python's "can't multiply sequence". Markup
+      // defines __mul__ and __rmul__, which Python tries first, and hands any count to str's, which wants an
+      // index: `[1] * markup` is Markup.__rmul__'s error about the list
       if (a instanceof Markup && (y === null || y.isFloat)) throw runtimeError("type", `'${typeNameOf(b)}' object cannot be interpreted as an integer`);
-      if (b instanceof Markup && (x === null || x.isFloat) && !isSequence(a)) throw runtimeError("type", `'${typeNameOf(a)}' object cannot be interpreted as an integer`);
+      if (b instanceof Markup && (x === null || x.isFloat)) throw runtimeError("type", `'${typeNameOf(a)}' object cannot be interpreted as an integer`);
       if (isSequence(a) && y !== null) return repeat(a, y, state);
       if (isSequence(b) && x !== null) return repeat(b, x, state);
       if (isSequence(a)) throw runtimeError("type", `can't multiply sequence by non-int of type '${typeNameOf(b)}'`);

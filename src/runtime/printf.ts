@@ -10,7 +10,19 @@ import { escape, htmlEscape } from "./markup.ts";
 import { pyParseFloat, pyParseInt } from "./pynumbers.ts";
 import { Float, SpannedString, Tuple, Undefined, dictGet, float, isPlainDict, isString, strValue, undefinedError, type Value } from "./value.ts";
 
-const PRINTF = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.)?/gsy;
+/** What follows `%` and its optional `(key)`: flags, width, precision, length modifier, conversion. */
+const PRINTF = /([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.)?/sy;
+
+/** The `(key)` of a conversion starting at `at` (just after `%`): CPython counts nested parentheses. */
+function mappingKey(fmt: string, at: number): { key: string; end: number } | null {
+  if (fmt[at] !== "(") return null;
+  let depth = 1;
+  for (let j = at + 1; j < fmt.length; j++) {
+    if (fmt[j] === "(") depth++;
+    else if (fmt[j] === ")" && --depth === 0) return { key: fmt.slice(at + 1, j), end: j + 1 };
+  }
+  throw runtimeError("value", "incomplete format key");
+}
 
 function realNumber(v: Value, conv: string, forInt: boolean): number {
   if (typeof v === "number") return v;
@@ -66,19 +78,22 @@ export function percentFormat(fmt: string, args: Value, check?: LengthCheck, mar
       break;
     }
     out += fmt.slice(i, p);
-    PRINTF.lastIndex = p;
+    const keyed = mappingKey(fmt, p + 1);
+    PRINTF.lastIndex = keyed === null ? p + 1 : keyed.end;
     const m = PRINTF.exec(fmt) as RegExpExecArray;
     i = PRINTF.lastIndex;
-    const [, key, flags, w, pr, conv] = m;
+    const [, flags, w, pr, conv] = m;
     if (conv === undefined) throw runtimeError("value", "incomplete format");
-    if (conv === "%" && m[0].length === 2) {
+    if (conv === "%" && i - p === 2) {
       out += "%";
       continue;
     }
     let value: Value | undefined;
-    if (key !== undefined) {
+    if (keyed !== null) {
       if (mapping === null) throw runtimeError("type", "format requires a mapping");
-      value = mappingItem(mapping, key);
+      value = mappingItem(mapping, keyed.key);
+      // CPython: a keyed conversion uses up the one argument, so a later `%s` has none left
+      argIdx = argLen;
     }
     const star = (): number => {
       const a = next();
@@ -99,8 +114,8 @@ export function percentFormat(fmt: string, args: Value, check?: LengthCheck, mar
     // CPython fetches the argument before it looks at the conversion character (so `%5%` needs one)
     if (value === undefined) value = next();
     const field = markup
-      ? printfOne(markupArg(value, conv), conv === "r" || conv === "a" ? "s" : conv, flags, width, left, prec, p + (m[0].length - 1), check)
-      : printfOne(value, conv, flags, width, left, prec, p + (m[0].length - 1), check);
+      ? printfOne(markupArg(value, conv), conv === "r" || conv === "a" ? "s" : conv, flags, width, left, prec, i - 1, check)
+      : printfOne(value, conv, flags, width, left, prec, i - 1, check);
     // each field is within the limit; together they may not be
     check?.checkStringLength(out.length + field.length);
     out += field;

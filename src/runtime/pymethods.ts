@@ -48,6 +48,7 @@ import {
   fillChar,
   isAlnum,
   join,
+  clinicStr,
   mustStr,
   padded,
   partition,
@@ -125,6 +126,9 @@ function formatMapMethod(markup: boolean): [string, Method] {
     const d = a[1];
     const r = format(selfText(a), [], (k) => {
       if (d instanceof Map || isPlainDict(d)) return dictLookup(d, k);
+      // mapping[key] with a str key, as CPython words it for each kind of operand
+      if (typeof d === "string" || d instanceof SpannedString) throw runtimeError("type", "string indices must be integers, not 'str'");
+      if ((Array.isArray(d) && !(d instanceof DictView)) || d instanceof Tuple) throw runtimeError("type", `${typeNameOf(d)} indices must be integers or slices, not str`);
       throw runtimeError("type", `'${typeNameOf(d)}' object is not subscriptable`);
     }, ctx, markup);
     return sameKind(a[0], r);
@@ -169,12 +173,12 @@ const STR = new Map<string, Method>([
   m("onearg", "partition", "self, sep", (a) => partition(a, false)),
   m("onearg", "removeprefix", "self, prefix", (a) => {
     const s = selfText(a);
-    const p = mustStr(a[1], "removeprefix() argument must be str");
+    const p = clinicStr(a[1], "removeprefix() argument must be str");
     return p !== "" && cpFind(s, p) === 0 ? s.slice(p.length) : s;
   }),
   m("onearg", "removesuffix", "self, suffix", (a) => {
     const s = selfText(a);
-    const p = mustStr(a[1], "removesuffix() argument must be str");
+    const p = clinicStr(a[1], "removesuffix() argument must be str");
     return p !== "" && s.length >= p.length && cpFindLast(s, p) === s.length - p.length ? s.slice(0, s.length - p.length) : s;
   }),
   m("clinic", "replace", "self, old, new, count=-1", replace),
@@ -213,7 +217,7 @@ const MARKUP = new Map<string, Method>(
     ...[...STR].map(([name, meth]): [string, Method] => [name, { ...meth, fn: { ...meth.fn, impl: asMarkupMethod(name, meth.fn.impl) } }]),
     formatMethod(true),
     formatMapMethod(true),
-    ...[...MARKUP_ONLY].map(([name, impl]) => m("noargs", name, name === "escape" ? "cls, s" : "self", impl)),
+    ...[...MARKUP_ONLY].map(([name, impl]) => m("noargs", name, name === "escape" ? "cls, s" : "self", (a, ctx) => impl(a, check(ctx)))),
   ].map(asPython),
 );
 

@@ -36,6 +36,12 @@ export function mustStr(v: Value, what = "must be str"): string {
   return s;
 }
 
+/** A str argument checked by Argument Clinic (_PyArg_BadArgument): None is named "None", not "NoneType". */
+export function clinicStr(v: Value, what: string): string {
+  if (v === null) throw runtimeError("type", `${what}, not None`);
+  return mustStr(v, what);
+}
+
 /** An int argument (operator.index): bool counts, float does not. */
 export function toIndex(v: Value): number {
   if (typeof v === "number" && Number.isInteger(v)) return v;
@@ -218,8 +224,8 @@ export function search(a: Value[], kind: "find" | "rfind" | "count"): number {
 /** str.replace(old, new, count); an empty old inserts between code points. */
 export function replace(a: Value[], ctx: Ctx): string {
   const s = selfText(a);
-  const old = mustStr(a[1], "replace() argument 1 must be str");
-  const rep = mustStr(a[2], "replace() argument 2 must be str");
+  const old = clinicStr(a[1], "replace() argument 1 must be str");
+  const rep = clinicStr(a[2], "replace() argument 2 must be str");
   let count = toIndex(a[3]);
   if (count < 0) count = Infinity;
   if (count === 0) return s;

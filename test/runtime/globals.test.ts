@@ -159,6 +159,11 @@ describe("cycler and joiner", () => {
   it("cycler needs an item", () => {
     // python3: RuntimeError: at least one item has to be provided
     expect(detail(() => callGlobal("cycler", ""))).toBe("TemplateRuntimeError runtime: at least one item has to be provided");
+    try {
+      callGlobal("cycler", "");
+    } catch (e) {
+      expect((e as TemplateError).pythonException).toBe("RuntimeError");
+    }
   });
   it("joiner returns '' once, then the separator", () => {
     const state = makeState();

@@ -143,6 +143,7 @@ describe("strings and lists are measured before they are built", () => {
     // Markup: escaping grows the text (fivefold for '&'), and its operators escape before joining
     "{{ ('&' * 300)|e }}",
     "{{ ('&' * 150)|forceescape|forceescape }}",
+    "{{ ('a'|safe).escape('&' * 300) }}",
     "{% set ns = namespace(s='x'|safe) %}{% for i in range(20) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
     "{{ ('x'|safe) + '<' * 300 }}",
     "{{ ('<'|safe) * 2000 }}",

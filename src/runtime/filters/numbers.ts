@@ -99,7 +99,8 @@ function doRound(value: Value, precision: Value, methodArg: Value): Value {
   if (typeof p !== "number") throw runtimeError("type", `unsupported operand type(s) for ** or pow(): 'int' and '${typeNameOf(precision)}'`);
   const scale = 10 ** p;
   const scaled = intFromFloat(x * scale);
-  return float((method === "ceil" ? Math.ceil(scaled) : Math.floor(scaled)) / scale);
+  // math.ceil / math.floor return an int, which has no -0: ceil(-0.5) / 1 is 0.0
+  return float((method === "ceil" ? Math.ceil(scaled) : Math.floor(scaled)) / scale + 0);
 }
 
 const PREFIXES_DECIMAL = ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
