@@ -401,7 +401,11 @@ export function compileOutputExpr(node: ast.Expr, cx: CompileContext): Eval {
   if (node.kind !== "GetItem" || node.index.kind !== "Slice" || !isConstant(node.object)) return e;
   const sl = node.index;
   if (![sl.start, sl.stop, sl.step].every((p) => p === null || isConstant(p))) return e;
+  // the optimizer folds the object first: an error there leaves the expression to run (and raise) at render
+  // time; only the subscript's TypeError, through environment.getitem, becomes Undefined
+  const object = compileExpr(node.object, cx);
   return (f) => {
+    object(f);
     try {
       return e(f);
     } catch (err) {
@@ -429,6 +433,9 @@ function isConstant(e: ast.Expr): boolean {
       return isConstant(e.left) && e.ops.every((o) => isConstant(o.right));
     case "CondExpr":
       return isConstant(e.test) && isConstant(e.body) && (e.orelse === null || isConstant(e.orelse));
+    case "Test":
+      // a test folds when its operand and arguments do (jinja2's _FilterTestCommon.as_const)
+      return isConstant(e.node) && e.args.every(isConstant) && e.kwargs.every((k) => isConstant(k.value)) && e.starArgs === null && e.starKwargs === null;
     default:
       return false;
   }
