@@ -5,6 +5,7 @@
 import { callMethod, isMutatingMethod, lookupMethod } from "./pymethods.ts";
 import { pyRepr } from "./pystr.ts";
 import { cpAt } from "./strings.ts";
+import { PyRange, storedKey } from "./sequences.ts";
 import {
   Markup,
   NamedTuple,
@@ -44,6 +45,7 @@ function pythonAttr(obj: Value, name: string, immutable: boolean): Value | undef
     const v = obj.field(name);
     if (v !== undefined) return v;
   }
+  if (obj instanceof PyRange && (name === "start" || name === "stop" || name === "step")) return obj[name];
   if (immutable && isMutatingMethod(obj, name)) return unsafe(obj, name);
   return lookupMethod(obj, name);
 }
@@ -64,7 +66,9 @@ function pythonItem(obj: Value, key: Value): Value | undefined {
     const i = idx < 0 ? items.length + idx : idx;
     return i >= 0 && i < items.length ? items[i] : undefined;
   }
-  if (obj instanceof Map || isPlainDict(obj)) return dictGet(obj as ReadonlyMap<Value, Value>, key);
+  // an equal range finds a range key (storedKey gives the one the dict holds)
+  if (obj instanceof Map) return dictGet(obj, key instanceof PyRange ? storedKey(obj, key) : key);
+  if (isPlainDict(obj)) return dictGet(obj, key);
   return undefined;
 }
 

@@ -2,13 +2,14 @@
 // values() return). Knows nothing of output or templates.
 import { runtimeError } from "../errors.ts";
 import { PyIterator } from "./iterators.ts";
-import { cpChars, cpLength, cpSlice, sliceItems } from "./strings.ts";
+import { cpChars, cpLength, cpSlice, sliceIndices, sliceItems } from "./strings.ts";
 import {
   PyObject,
   Markup,
   SpannedString,
   Tuple,
   Undefined,
+  dictKey,
   dictKeys,
   dictSize,
   isPlainDict,
@@ -41,7 +42,65 @@ export class DictView extends Array<Value> {
   }
 }
 
-/** Python's type(v).__name__, dict views included ("dict_items", "NoneType", "int" …). */
+/**
+ * Python's range (what the `range()` global returns). Its items are materialized (safe_range bounds the
+ * length by limits.maxRange), so every loop, filter and index that takes a list takes it at list speed;
+ * start/stop/step keep what Python prints (`range(0, 3)`) and compares (two ranges are equal when their
+ * items are; a range never equals a list). Derived arrays (map, filter, slice()) are plain lists.
+ */
+export class PyRange extends Array<Value> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  start = 0;
+  stop = 0;
+  step = 1;
+
+  /** Python's type name, read by value.ts's typeRepr / pyTypeName for messages. */
+  get pythonType(): string {
+    return "range";
+  }
+
+  /** range(start, stop, step) with its `count` items (the caller has computed and bounded it). */
+  static create(start: number, stop: number, step: number, count: number): PyRange {
+    const r = new PyRange(count);
+    r.start = start;
+    r.stop = stop;
+    r.step = step;
+    for (let i = 0; i < count; i++) r[i] = start + i * step;
+    return r;
+  }
+}
+
+/** range.__eq__: the same items, which the length, the first item and the step decide. */
+export function sameRange(a: PyRange, b: PyRange): boolean {
+  const n = a.length;
+  return n === b.length && (n === 0 || a.start === b.start) && (n <= 1 || a.step === b.step);
+}
+
+/**
+ * The key a template-built dict stores for `key`: an equal range already among its keys stands for it
+ * (ranges hash by their items, and Python keeps the first key). Other keys as value.ts's dictKey.
+ */
+export function storedKey(m: ReadonlyMap<Value, Value>, key: Value): Value {
+  if (key instanceof PyRange) {
+    for (const k of m.keys()) if (k instanceof PyRange && sameRange(k, key)) return k;
+    return key;
+  }
+  return dictKey(key);
+}
+
+/** The number of items of range(start, stop, step) (step is not 0). */
+export function rangeLength(start: number, stop: number, step: number): number {
+  return step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+}
+
+/** A Python list: an array that is neither a dict view nor a range. */
+export function isPyList(v: Value | undefined): v is Value[] {
+  return Array.isArray(v) && !(v instanceof DictView) && !(v instanceof PyRange);
+}
+
+/** Python's type(v).__name__, dict views and range included ("dict_items", "range", "NoneType" …). */
 export function typeNameOf(v: Value | undefined): string {
   return v instanceof DictView ? v.viewKind : pyTypeName(v);
 }
@@ -120,5 +179,13 @@ export function sliceValue(v: Value, start: Value, stop: Value, step: Value): Va
     return v instanceof Markup ? new Markup(text) : text;
   }
   if (v instanceof Tuple) return new Tuple(sliceItems(v.items, a, b, c));
+  if (v instanceof PyRange) return sliceRange(v, a, b, c);
   return sliceItems(v as readonly Value[], a, b, c);
+}
+
+/** range.__getitem__(slice): the range of the items the slice picks (Python's slice.indices arithmetic). */
+function sliceRange(r: PyRange, start: number | null, stop: number | null, step: number | null): PyRange {
+  const [i, j, k] = sliceIndices(r.length, start, stop, step);
+  const [a, b, s] = [r.start + i * r.step, r.start + j * r.step, r.step * k];
+  return PyRange.create(a, b, s, rangeLength(a, b, s));
 }

@@ -329,6 +329,8 @@ export function typeRepr(v: Value | undefined): string {
       return (v as PyObject).typeName;
     case "host":
       return "object";
+    case "list":
+      return `${arrayTypeName(v as Value[])} object`;
     default:
       return v instanceof Markup ? "markupsafe.Markup object" : `${k} object`;
   }
@@ -347,9 +349,16 @@ export function pyTypeName(v: Value | undefined): string {
       return (v as PyObject).typeName.replace(/ object$/, "").replace(/^.*\./, "");
     case "host":
       return "object";
+    case "list":
+      return arrayTypeName(v as Value[]);
     default:
       return v instanceof Markup ? "Markup" : k;
   }
+}
+
+/** An array's Python type: "list", unless it is an array-backed kind that names itself (range). */
+function arrayTypeName(v: readonly Value[]): string {
+  return (v as { readonly pythonType?: string }).pythonType ?? "list";
 }
 
 /** A dict key as stored in template-built Maps: integral floats are folded into numbers (Python: 1.0 == 1). */
