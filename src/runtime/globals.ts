@@ -4,7 +4,7 @@ import { LimitError, assertSpanja, runtimeError } from "../errors.ts";
 import { builtin, callBuiltin, type Builtin } from "./args.ts";
 import { pyEquals } from "./ops.ts";
 import { pyStr } from "./pystr.ts";
-import { PyRange, iterate, rangeLength, typeNameOf } from "./sequences.ts";
+import { isRange, iterate, makeRange, rangeLength, typeNameOf, type PyRange } from "./sequences.ts";
 import { RenderState } from "./state.ts";
 import { strftime } from "./strftime.ts";
 import {
@@ -61,12 +61,12 @@ function range(args: Value[], ctx: RenderState): PyRange {
         : `Range too big. The sandbox blocks ranges larger than ${max} (limits.maxRange).`,
     );
   }
-  return PyRange.create(start, stop, step, len);
+  return makeRange(start, stop, step, len);
 }
 
 /** Inserts into a template dict with Python's key equality (1, 1.0 and True are one key; the first kept). */
 function dictSet(d: Map<Value, Value>, key: Value, value: Value): void {
-  if ((Array.isArray(key) && !(key instanceof PyRange)) || isDict(key)) throw runtimeError("type", `unhashable type: '${typeNameOf(key)}'`);
+  if ((Array.isArray(key) && !isRange(key)) || isDict(key)) throw runtimeError("type", `unhashable type: '${typeNameOf(key)}'`);
   const k = dictKey(key);
   if (d.has(k)) {
     d.set(k, value);

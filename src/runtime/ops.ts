@@ -7,7 +7,7 @@ import { markupConcat } from "./markup.ts";
 import type { LengthCheck } from "./pyformat.ts";
 import { percentFormat } from "./printf.ts";
 import { pyStr } from "./pystr.ts";
-import { DictView, PyRange, isPyList, sameRange, typeNameOf } from "./sequences.ts";
+import { DictView, isPyList, isRange, sameRange, typeNameOf } from "./sequences.ts";
 import { cpCompare, cpFind } from "./strings.ts";
 import {
   Float,
@@ -292,7 +292,7 @@ export function pyEquals(a: Value, b: Value): boolean {
   if (a instanceof Undefined || a === undefined) return b instanceof Undefined || b === undefined;
   if (a instanceof DictView || b instanceof DictView) return viewEquals(a, b);
   // range.__eq__: only another range, equal when the items are
-  if (a instanceof PyRange || b instanceof PyRange) return a instanceof PyRange && b instanceof PyRange && sameRange(a, b);
+  if (isRange(a) || isRange(b)) return isRange(a) && isRange(b) && sameRange(a, b);
   if (Array.isArray(a)) return Array.isArray(b) && seqEquals(a, b as readonly Value[]);
   if (a instanceof Tuple) return b instanceof Tuple && seqEquals(a.items, b.items);
   if (isDictValue(a)) return isDictValue(b) && dictEquals(a, b);
@@ -329,7 +329,7 @@ function viewEquals(a: Value, b: Value): boolean {
 
 /** Python hash() would accept it (dict keys, `in dict`): lists, dicts and views are unhashable. */
 export function checkHashable(v: Value): void {
-  if ((Array.isArray(v) && !(v instanceof PyRange)) || v instanceof Map || isPlainDict(v)) {
+  if ((Array.isArray(v) && !isRange(v)) || v instanceof Map || isPlainDict(v)) {
     throw runtimeError("type", `unhashable type: '${typeNameOf(v)}'`);
   }
   if (v instanceof Tuple) for (const x of v.items) checkHashable(x);

@@ -36,7 +36,7 @@ import {
 import { asMarkupMethod, escapeFormatField, MARKUP_ONLY, MARKUP_POSITIONAL_ONLY, markupMethodRepr, sameKind } from "./markup.ts";
 import { strFormat } from "./pyformat.ts";
 import { pyRepr } from "./pystr.ts";
-import { DictView, PyRange, iterate, typeNameOf } from "./sequences.ts";
+import { DictView, isRange, iterate, typeNameOf } from "./sequences.ts";
 import { cpFind, cpFindLast, cpLength } from "./strings.ts";
 import {
   adjust,
@@ -370,7 +370,7 @@ function typeOf(obj: Value): readonly [string, Map<string, Method>] | null {
   if (typeof obj === "number") return Number.isInteger(obj) ? T_INT : T_FLOAT;
   if (obj instanceof Float) return T_FLOAT;
   if (obj instanceof DictView) return null;
-  if (obj instanceof PyRange) return T_RANGE;
+  if (isRange(obj)) return T_RANGE;
   if (Array.isArray(obj)) return T_LIST;
   if (obj instanceof Tuple) return T_TUPLE;
   if (obj instanceof Map || isPlainDict(obj)) return T_DICT;
@@ -513,7 +513,7 @@ export function callMethod(obj: Value, name: string, call: CallArgs, ctx: CallCo
 
 /** jinja2's modifies_known_mutable: would `obj.name` modify a list or dict (refused when immutable)? */
 export function isMutatingMethod(obj: Value, name: string): boolean {
-  if (Array.isArray(obj)) return !(obj instanceof DictView) && !(obj instanceof PyRange) && MUTATING_LIST.has(name);
+  if (Array.isArray(obj)) return !(obj instanceof DictView) && !isRange(obj) && MUTATING_LIST.has(name);
   if (obj instanceof Map || isPlainDict(obj)) return MUTATING_DICT.has(name);
   return false;
 }

@@ -5,9 +5,10 @@
 import { callMethod, isMutatingMethod, lookupMethod } from "./pymethods.ts";
 import { pyRepr } from "./pystr.ts";
 import { cpAt } from "./strings.ts";
-import { PyRange, storedKey } from "./sequences.ts";
+import { isRange, storedKey } from "./sequences.ts";
 import {
   Markup,
+  RANGE,
   NamedTuple,
   PyObject,
   SpannedString,
@@ -45,7 +46,7 @@ function pythonAttr(obj: Value, name: string, immutable: boolean): Value | undef
     const v = obj.field(name);
     if (v !== undefined) return v;
   }
-  if (obj instanceof PyRange && (name === "start" || name === "stop" || name === "step")) return obj[name];
+  if (isRange(obj) && (name === "start" || name === "stop" || name === "step")) return obj[RANGE][name];
   if (immutable && isMutatingMethod(obj, name)) return unsafe(obj, name);
   return lookupMethod(obj, name);
 }
@@ -67,7 +68,7 @@ function pythonItem(obj: Value, key: Value): Value | undefined {
     return i >= 0 && i < items.length ? items[i] : undefined;
   }
   // an equal range finds a range key (storedKey gives the one the dict holds)
-  if (obj instanceof Map) return dictGet(obj, key instanceof PyRange ? storedKey(obj, key) : key);
+  if (obj instanceof Map) return dictGet(obj, isRange(key) ? storedKey(obj, key) : key);
   if (isPlainDict(obj)) return dictGet(obj, key);
   return undefined;
 }

@@ -6,6 +6,7 @@ import { cpChars, cpLength, cpSlice, sliceIndices, sliceItems } from "./strings.
 import {
   PyObject,
   Markup,
+  RANGE,
   SpannedString,
   Tuple,
   Undefined,
@@ -42,40 +43,46 @@ export class DictView extends Array<Value> {
   }
 }
 
+/** range(start, stop, step) as Python prints it. */
+export interface RangeBounds {
+  readonly start: number;
+  readonly stop: number;
+  readonly step: number;
+}
+
 /**
- * Python's range (what the `range()` global returns). Its items are materialized (safe_range bounds the
- * length by limits.maxRange), so every loop, filter and index that takes a list takes it at list speed;
- * start/stop/step keep what Python prints (`range(0, 3)`) and compares (two ranges are equal when their
- * items are; a range never equals a list). Derived arrays (map, filter, slice()) are plain lists.
+ * Python's range (what the `range()` global returns): a plain array of its items carrying its bounds
+ * under the RANGE symbol. The items are materialized (safe_range bounds the length by limits.maxRange),
+ * so every loop, filter and index that takes a list takes it at list speed; the bounds keep what Python
+ * prints (`range(0, 3)`) and compares (a range never equals a list). Not an Array subclass as DictView
+ * is: V8 builds a subclassed array several times slower, and `for i in range(n)` builds one per loop.
+ * Derived arrays (map, filter, slice(), spread) are plain lists, as they do not copy the symbol.
  */
-export class PyRange extends Array<Value> {
-  static override get [Symbol.species](): ArrayConstructor {
-    return Array;
-  }
-  start = 0;
-  stop = 0;
-  step = 1;
+export type PyRange = Value[] & { readonly [RANGE]: RangeBounds };
 
-  /** Python's type name, read by value.ts's typeRepr / pyTypeName for messages. */
-  get pythonType(): string {
-    return "range";
-  }
+/** range(start, stop, step) with its `count` items (the caller has computed and bounded it). */
+export function makeRange(start: number, stop: number, step: number, count: number): PyRange {
+  const items = new Array<Value>(count);
+  for (let i = 0; i < count; i++) items[i] = start + i * step;
+  (items as { [RANGE]?: RangeBounds })[RANGE] = { start, stop, step };
+  return items as PyRange;
+}
 
-  /** range(start, stop, step) with its `count` items (the caller has computed and bounded it). */
-  static create(start: number, stop: number, step: number, count: number): PyRange {
-    const r = new PyRange(count);
-    r.start = start;
-    r.stop = stop;
-    r.step = step;
-    for (let i = 0; i < count; i++) r[i] = start + i * step;
-    return r;
-  }
+/** Is v a range (an array carrying its bounds)? */
+export function isRange(v: Value | undefined): v is PyRange {
+  return Array.isArray(v) && (v as { readonly [RANGE]?: RangeBounds })[RANGE] !== undefined;
 }
 
 /** range.__eq__: the same items, which the length, the first item and the step decide. */
 export function sameRange(a: PyRange, b: PyRange): boolean {
   const n = a.length;
-  return n === b.length && (n === 0 || a.start === b.start) && (n <= 1 || a.step === b.step);
+  return n === b.length && (n === 0 || a[RANGE].start === b[RANGE].start) && (n <= 1 || a[RANGE].step === b[RANGE].step);
+}
+
+/** range.__hash__ as a string: equal ranges (sameRange) get the same key, whatever their stop. */
+export function sameRangeKey(r: PyRange): string {
+  const n = r.length;
+  return `r${n}:${n > 0 ? r[RANGE].start : ""}:${n > 1 ? r[RANGE].step : ""}`;
 }
 
 /**
@@ -83,8 +90,8 @@ export function sameRange(a: PyRange, b: PyRange): boolean {
  * (ranges hash by their items, and Python keeps the first key). Other keys as value.ts's dictKey.
  */
 export function storedKey(m: ReadonlyMap<Value, Value>, key: Value): Value {
-  if (key instanceof PyRange) {
-    for (const k of m.keys()) if (k instanceof PyRange && sameRange(k, key)) return k;
+  if (isRange(key)) {
+    for (const k of m.keys()) if (isRange(k) && sameRange(k, key)) return k;
     return key;
   }
   return dictKey(key);
@@ -97,7 +104,7 @@ export function rangeLength(start: number, stop: number, step: number): number {
 
 /** A Python list: an array that is neither a dict view nor a range. */
 export function isPyList(v: Value | undefined): v is Value[] {
-  return Array.isArray(v) && !(v instanceof DictView) && !(v instanceof PyRange);
+  return Array.isArray(v) && !(v instanceof DictView) && !isRange(v);
 }
 
 /** Python's type(v).__name__, dict views and range included ("dict_items", "range", "NoneType" …). */
@@ -179,13 +186,14 @@ export function sliceValue(v: Value, start: Value, stop: Value, step: Value): Va
     return v instanceof Markup ? new Markup(text) : text;
   }
   if (v instanceof Tuple) return new Tuple(sliceItems(v.items, a, b, c));
-  if (v instanceof PyRange) return sliceRange(v, a, b, c);
+  if (isRange(v)) return sliceRange(v, a, b, c);
   return sliceItems(v as readonly Value[], a, b, c);
 }
 
 /** range.__getitem__(slice): the range of the items the slice picks (Python's slice.indices arithmetic). */
 function sliceRange(r: PyRange, start: number | null, stop: number | null, step: number | null): PyRange {
   const [i, j, k] = sliceIndices(r.length, start, stop, step);
-  const [a, b, s] = [r.start + i * r.step, r.start + j * r.step, r.step * k];
-  return PyRange.create(a, b, s, rangeLength(a, b, s));
+  const { start: first, step: by } = r[RANGE];
+  const [a, b, s] = [first + i * by, first + j * by, by * k];
+  return makeRange(a, b, s, rangeLength(a, b, s));
 }

@@ -356,9 +356,15 @@ export function pyTypeName(v: Value | undefined): string {
   }
 }
 
-/** An array's Python type: "list", unless it is an array-backed kind that names itself (range). */
+/**
+ * The own property that makes an array a Python range (sequences.ts's makeRange): its start, stop and
+ * step. A symbol, so no template attribute or item lookup can name it.
+ */
+export const RANGE: unique symbol = Symbol("range");
+
+/** An array's Python type: "range" when it carries RANGE, else "list". */
 function arrayTypeName(v: readonly Value[]): string {
-  return (v as { readonly pythonType?: string }).pythonType ?? "list";
+  return (v as { readonly [RANGE]?: unknown })[RANGE] !== undefined ? "range" : "list";
 }
 
 /** A dict key as stored in template-built Maps: integral floats are folded into numbers (Python: 1.0 == 1). */

@@ -4,7 +4,7 @@ import { runtimeError } from "../../errors.ts";
 import { builtin, signature, type Builtin } from "../args.ts";
 import { compareValues, pyEquals } from "../ops.ts";
 import { getItem } from "../sandbox.ts";
-import { PyRange, typeNameOf } from "../sequences.ts";
+import { isRange, sameRangeKey, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { Float, PyObject, SpannedString, Tuple, Undefined, isString, strValue, type Value } from "../value.ts";
 
@@ -139,7 +139,7 @@ export function hashKey(v: Value): string {
   if (v instanceof Undefined) return "U";
   if (v instanceof PyObject) return `o${identity(v)}`;
   // range.__hash__: equal ranges (same items) hash alike, whatever their stop
-  if (v instanceof PyRange) return `r${v.length}:${v.length > 0 ? v.start : ""}:${v.length > 1 ? v.step : ""}`;
+  if (isRange(v)) return sameRangeKey(v);
   throw runtimeError("type", `unhashable type: '${typeNameOf(v)}'`);
 }
 

@@ -7,7 +7,7 @@ import { binaryOp, compareValues } from "../ops.ts";
 import { pyStr } from "../pystr.ts";
 import { PyIterator, generator } from "../iterators.ts";
 import { sameKind } from "../markup.ts";
-import { DictView, PyRange, isPyList, iterate, length, pyIter, toList, typeNameOf } from "../sequences.ts";
+import { DictView, isPyList, isRange, iterate, length, pyIter, toList, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { cpChars } from "../strings.ts";
 import { Markup, NamedTuple, Tuple, Undefined, dictEntries, dictGet, isDict, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
@@ -85,7 +85,7 @@ function random(seq: Value): Value {
 /** Python's type of reversed(v) for the reversible values (reversedItems), by kind. */
 function reverseIteratorType(v: Value): string {
   if (v instanceof DictView) return v.viewKind.replace("dict_", "dict_reverse").replace(/s$/, "") + "iterator";
-  if (v instanceof PyRange) return "range_iterator";
+  if (isRange(v)) return "range_iterator";
   if (Array.isArray(v)) return "list_reverseiterator";
   if (isDict(v)) return "dict_reversekeyiterator";
   // tuple and Undefined have no __reversed__: the generic `reversed` over __len__ / __getitem__
