@@ -254,7 +254,7 @@ const LIST = new Map<string, Method>([
 ]);
 
 // range.index takes no bounds; an int not there is "N is not in range", anything else the generic search's
-const RANGE = new Map<string, Method>([
+const RANGE_METHODS = new Map<string, Method>([
   m("onearg", "count", "self, value", (a) => seqItems(a[0]).filter((x) => pyEquals(x, a[1])).length),
   m("onearg", "index", "self, value", (a) => {
     const i = seqItems(a[0]).findIndex((x) => pyEquals(x, a[1]));
@@ -359,7 +359,7 @@ const T_INT: [string, Map<string, Method>] = ["int", INT];
 const T_FLOAT: [string, Map<string, Method>] = ["float", FLOAT];
 const T_LIST: [string, Map<string, Method>] = ["list", LIST];
 const T_TUPLE: [string, Map<string, Method>] = ["tuple", TUPLE];
-const T_RANGE: [string, Map<string, Method>] = ["range", RANGE];
+const T_RANGE: [string, Map<string, Method>] = ["range", RANGE_METHODS];
 const T_DICT: [string, Map<string, Method>] = ["dict", DICT];
 
 function typeOf(obj: Value): readonly [string, Map<string, Method>] | null {

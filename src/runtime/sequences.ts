@@ -1,5 +1,5 @@
-// Python iteration, len() and slicing of template values, and DictView (what dict.items() / keys() /
-// values() return). Knows nothing of output or templates.
+// Python iteration, len() and slicing of template values, DictView (what dict.items() / keys() /
+// values() return) and range (what the range() global returns). Knows nothing of output or templates.
 import { runtimeError } from "../errors.ts";
 import { PyIterator } from "./iterators.ts";
 import { cpChars, cpLength, cpSlice, sliceIndices, sliceItems } from "./strings.ts";
