@@ -4,7 +4,7 @@ import type * as ast from "../syntax/ast.ts";
 import { TemplateAssertionError, TemplateError, runtimeError } from "../errors.ts";
 import { binaryOp, compareValues, contains, pyEquals, unaryOp } from "../runtime/ops.ts";
 import { fixedAttrGetter, callAttr, getItem } from "../runtime/sandbox.ts";
-import { iterate, sliceValue } from "../runtime/sequences.ts";
+import { iterate, sliceValue, storedKey } from "../runtime/sequences.ts";
 import { shiftSpan } from "../spans/output.ts";
 import { callBuiltin, type Builtin } from "../runtime/args.ts";
 import type { RenderState } from "../runtime/state.ts";
@@ -17,7 +17,6 @@ import {
   UNDEFINED,
   Undefined,
   dictEntries,
-  dictKey,
   isDict,
   truthy,
   undefinedError,
@@ -60,7 +59,7 @@ export function compileExpr(node: ast.Expr, cx: CompileContext): Eval {
       const values = node.values.map((e) => compileExpr(e, cx));
       return (f) => {
         const m = new Map<Value, Value>();
-        for (let i = 0; i < keys.length; i++) m.set(dictKey(plain(f, keys[i](f))), plain(f, values[i](f)));
+        for (let i = 0; i < keys.length; i++) m.set(storedKey(m, plain(f, keys[i](f))), plain(f, values[i](f)));
         return m;
       };
     }

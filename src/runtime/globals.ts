@@ -4,7 +4,7 @@ import { LimitError, assertSpanja, runtimeError } from "../errors.ts";
 import { builtin, callBuiltin, type Builtin } from "./args.ts";
 import { pyEquals } from "./ops.ts";
 import { pyStr } from "./pystr.ts";
-import { iterate, typeNameOf } from "./sequences.ts";
+import { isRange, iterate, makeRange, rangeLength, typeNameOf, type PyRange } from "./sequences.ts";
 import { RenderState } from "./state.ts";
 import { strftime } from "./strftime.ts";
 import {
@@ -45,14 +45,14 @@ function rangeArg(v: Value): number {
   throw runtimeError("type", `'${typeNameOf(v)}' object cannot be interpreted as an integer`);
 }
 
-/** jinja2.sandbox.safe_range: Python range() as a list, refused past MAX_RANGE (limits.maxRange). */
-function range(args: Value[], ctx: RenderState): Value[] {
+/** jinja2.sandbox.safe_range: Python range(), refused past MAX_RANGE (limits.maxRange). */
+function range(args: Value[], ctx: RenderState): PyRange {
   if (args.length === 0) throw runtimeError("type", "range expected at least 1 argument, got 0");
   if (args.length > 3) throw runtimeError("type", `range expected at most 3 arguments, got ${args.length}`);
   const n = args.map(rangeArg);
   const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
   if (step === 0) throw runtimeError("value", "range() arg 3 must not be zero");
-  const len = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+  const len = rangeLength(start, stop, step);
   const max = ctx.env.limits.maxRange;
   if (len > max) {
     throw new LimitError(
@@ -61,14 +61,12 @@ function range(args: Value[], ctx: RenderState): Value[] {
         : `Range too big. The sandbox blocks ranges larger than ${max} (limits.maxRange).`,
     );
   }
-  const out = new Array<number>(len);
-  for (let i = 0; i < len; i++) out[i] = start + i * step;
-  return out;
+  return makeRange(start, stop, step, len);
 }
 
 /** Inserts into a template dict with Python's key equality (1, 1.0 and True are one key; the first kept). */
 function dictSet(d: Map<Value, Value>, key: Value, value: Value): void {
-  if (Array.isArray(key) || isDict(key)) throw runtimeError("type", `unhashable type: '${typeNameOf(key)}'`);
+  if ((Array.isArray(key) && !isRange(key)) || isDict(key)) throw runtimeError("type", `unhashable type: '${typeNameOf(key)}'`);
   const k = dictKey(key);
   if (d.has(k)) {
     d.set(k, value);

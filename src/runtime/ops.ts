@@ -7,7 +7,7 @@ import { markupConcat } from "./markup.ts";
 import type { LengthCheck } from "./pyformat.ts";
 import { percentFormat } from "./printf.ts";
 import { pyStr } from "./pystr.ts";
-import { DictView, typeNameOf } from "./sequences.ts";
+import { DictView, isPyList, isRange, sameRange, typeNameOf } from "./sequences.ts";
 import { cpCompare, cpFind } from "./strings.ts";
 import {
   Float,
@@ -46,7 +46,7 @@ function textOf(v: Value): string | null {
 }
 
 function isList(v: Value): v is readonly Value[] {
-  return Array.isArray(v) && !(v instanceof DictView);
+  return isPyList(v);
 }
 
 /** Python int results never carry JS's -0. */
@@ -292,6 +292,8 @@ export function pyEquals(a: Value, b: Value): boolean {
   // jinja2 Undefined.__eq__: type(self) is type(other)
   if (a instanceof Undefined || a === undefined) return b instanceof Undefined || b === undefined;
   if (a instanceof DictView || b instanceof DictView) return viewEquals(a, b);
+  // range.__eq__: only another range, equal when the items are
+  if (isRange(a) || isRange(b)) return isRange(a) && isRange(b) && sameRange(a, b);
   if (Array.isArray(a)) return Array.isArray(b) && seqEquals(a, b as readonly Value[]);
   if (a instanceof Tuple) return b instanceof Tuple && seqEquals(a.items, b.items);
   if (isDictValue(a)) return isDictValue(b) && dictEquals(a, b);
@@ -328,7 +330,9 @@ function viewEquals(a: Value, b: Value): boolean {
 
 /** Python hash() would accept it (dict keys, `in dict`): lists, dicts and views are unhashable. */
 export function checkHashable(v: Value): void {
-  if (Array.isArray(v) || v instanceof Map || isPlainDict(v)) throw runtimeError("type", `unhashable type: '${typeNameOf(v)}'`);
+  if ((Array.isArray(v) && !isRange(v)) || v instanceof Map || isPlainDict(v)) {
+    throw runtimeError("type", `unhashable type: '${typeNameOf(v)}'`);
+  }
   if (v instanceof Tuple) for (const x of v.items) checkHashable(x);
 }
 

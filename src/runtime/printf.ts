@@ -47,7 +47,7 @@ function isMappingArg(v: Value): boolean {
 
 function mappingItem(d: Value, key: string): Value {
   if (d instanceof Undefined) throw undefinedError(d);
-  if (Array.isArray(d)) throw runtimeError("type", "list indices must be integers or slices, not str");
+  if (Array.isArray(d)) throw runtimeError("type", `${typeNameOf(d)} indices must be integers or slices, not str`);
   const v = dictGet(d as ReadonlyMap<Value, Value>, key);
   if (v === undefined) throw runtimeError("key", pyRepr(key));
   return v;

@@ -36,7 +36,7 @@ import {
 import { asMarkupMethod, escapeFormatField, MARKUP_ONLY, MARKUP_POSITIONAL_ONLY, markupMethodRepr, sameKind } from "./markup.ts";
 import { strFormat } from "./pyformat.ts";
 import { pyRepr } from "./pystr.ts";
-import { DictView, iterate, typeNameOf } from "./sequences.ts";
+import { DictView, isRange, iterate, typeNameOf } from "./sequences.ts";
 import { cpFind, cpFindLast, cpLength } from "./strings.ts";
 import {
   adjust,
@@ -257,6 +257,17 @@ const LIST = new Map<string, Method>([
   m("clinic", "index", "self, value, start=0, stop=9223372036854775807", (a) => seqIndex(a, "list")),
 ]);
 
+// range.index takes no bounds; an int not there is "N is not in range", anything else the generic search's
+const RANGE_METHODS = new Map<string, Method>([
+  m("onearg", "count", "self, value", (a) => seqItems(a[0]).filter((x) => pyEquals(x, a[1])).length),
+  m("onearg", "index", "self, value", (a) => {
+    const i = seqItems(a[0]).findIndex((x) => pyEquals(x, a[1]));
+    if (i >= 0) return i;
+    const isInt = (typeof a[1] === "number" && Number.isInteger(a[1])) || typeof a[1] === "boolean";
+    throw runtimeError("value", isInt ? `${pyRepr(a[1])} is not in range` : "sequence.index(x): x not in sequence");
+  }),
+]);
+
 const TUPLE = new Map<string, Method>([
   m("onearg", "count", "self, value", (a) => seqItems(a[0]).filter((x) => pyEquals(x, a[1])).length),
   m("clinic", "index", "self, value, start=0, stop=9223372036854775807", (a) => seqIndex(a, "tuple")),
@@ -352,6 +363,7 @@ const T_INT: [string, Map<string, Method>] = ["int", INT];
 const T_FLOAT: [string, Map<string, Method>] = ["float", FLOAT];
 const T_LIST: [string, Map<string, Method>] = ["list", LIST];
 const T_TUPLE: [string, Map<string, Method>] = ["tuple", TUPLE];
+const T_RANGE: [string, Map<string, Method>] = ["range", RANGE_METHODS];
 const T_DICT: [string, Map<string, Method>] = ["dict", DICT];
 
 function typeOf(obj: Value): readonly [string, Map<string, Method>] | null {
@@ -362,6 +374,7 @@ function typeOf(obj: Value): readonly [string, Map<string, Method>] | null {
   if (typeof obj === "number") return Number.isInteger(obj) ? T_INT : T_FLOAT;
   if (obj instanceof Float) return T_FLOAT;
   if (obj instanceof DictView) return null;
+  if (isRange(obj)) return T_RANGE;
   if (Array.isArray(obj)) return T_LIST;
   if (obj instanceof Tuple) return T_TUPLE;
   if (obj instanceof Map || isPlainDict(obj)) return T_DICT;
@@ -504,7 +517,7 @@ export function callMethod(obj: Value, name: string, call: CallArgs, ctx: CallCo
 
 /** jinja2's modifies_known_mutable: would `obj.name` modify a list or dict (refused when immutable)? */
 export function isMutatingMethod(obj: Value, name: string): boolean {
-  if (Array.isArray(obj)) return !(obj instanceof DictView) && MUTATING_LIST.has(name);
+  if (Array.isArray(obj)) return !(obj instanceof DictView) && !isRange(obj) && MUTATING_LIST.has(name);
   if (obj instanceof Map || isPlainDict(obj)) return MUTATING_DICT.has(name);
   return false;
 }

@@ -4,8 +4,8 @@
 // pychars = per-character classes, case mappings, strip · strmethods = str method bodies · pymethods = method tables.
 import { runtimeError } from "../errors.ts";
 import { isPrintable } from "./pychars.ts";
-import { DictView } from "./sequences.ts";
-import { Float, Markup, Namespace, PyObject, SpannedString, Tuple, Undefined, dictEntries, isPlainDict, type Value } from "./value.ts";
+import { DictView, isRange } from "./sequences.ts";
+import { Float, Markup, Namespace, PyObject, RANGE, SpannedString, Tuple, Undefined, dictEntries, isPlainDict, type Value } from "./value.ts";
 
 /** Python float repr: `1.0`, `0.1`, `1e-05`, `1e+16`, `-0.0`, `inf`, `nan`. */
 export function floatRepr(n: number): string {
@@ -130,6 +130,10 @@ class Repr {
     if (v instanceof Namespace) return this.nested(v, "{...}", () => `<Namespace ${this.dict([...v.attrs.entries()])}>`);
     if (v instanceof PyObject) return v.toPyStr();
     if (v instanceof DictView) return this.nested(v, "...", () => `${v.viewKind}(${this.list(v)})`);
+    if (isRange(v)) {
+      const { start, stop, step } = v[RANGE];
+      return step === 1 ? `range(${start}, ${stop})` : `range(${start}, ${stop}, ${step})`;
+    }
     if (Array.isArray(v)) return this.nested(v, "[...]", () => this.list(v));
     if (v instanceof Tuple) {
       const items = v.items;

@@ -5,8 +5,10 @@
 import { callMethod, isMutatingMethod, lookupMethod } from "./pymethods.ts";
 import { pyRepr } from "./pystr.ts";
 import { cpAt } from "./strings.ts";
+import { isRange, storedKey } from "./sequences.ts";
 import {
   Markup,
+  RANGE,
   NamedTuple,
   PyObject,
   SpannedString,
@@ -44,6 +46,7 @@ function pythonAttr(obj: Value, name: string, immutable: boolean): Value | undef
     const v = obj.field(name);
     if (v !== undefined) return v;
   }
+  if (isRange(obj) && (name === "start" || name === "stop" || name === "step")) return obj[RANGE][name];
   if (immutable && isMutatingMethod(obj, name)) return unsafe(obj, name);
   return lookupMethod(obj, name);
 }
@@ -64,7 +67,9 @@ function pythonItem(obj: Value, key: Value): Value | undefined {
     const i = idx < 0 ? items.length + idx : idx;
     return i >= 0 && i < items.length ? items[i] : undefined;
   }
-  if (obj instanceof Map || isPlainDict(obj)) return dictGet(obj as ReadonlyMap<Value, Value>, key);
+  // an equal range finds a range key (storedKey gives the one the dict holds)
+  if (obj instanceof Map) return dictGet(obj, isRange(key) ? storedKey(obj, key) : key);
+  if (isPlainDict(obj)) return dictGet(obj, key);
   return undefined;
 }
 

@@ -1,14 +1,16 @@
-// Python iteration, len() and slicing of template values, and DictView (what dict.items() / keys() /
-// values() return). Knows nothing of output or templates.
+// Python iteration, len() and slicing of template values, DictView (what dict.items() / keys() /
+// values() return) and range (what the range() global returns). Knows nothing of output or templates.
 import { runtimeError } from "../errors.ts";
 import { PyIterator } from "./iterators.ts";
-import { cpChars, cpLength, cpSlice, sliceItems } from "./strings.ts";
+import { cpChars, cpLength, cpSlice, sliceIndices, sliceItems } from "./strings.ts";
 import {
   PyObject,
   Markup,
+  RANGE,
   SpannedString,
   Tuple,
   Undefined,
+  dictKey,
   dictKeys,
   dictSize,
   isPlainDict,
@@ -41,7 +43,71 @@ export class DictView extends Array<Value> {
   }
 }
 
-/** Python's type(v).__name__, dict views included ("dict_items", "NoneType", "int" …). */
+/** range(start, stop, step) as Python prints it. */
+export interface RangeBounds {
+  readonly start: number;
+  readonly stop: number;
+  readonly step: number;
+}
+
+/**
+ * Python's range (what the `range()` global returns): a plain array of its items carrying its bounds
+ * under the RANGE symbol. The items are materialized (safe_range bounds the length by limits.maxRange),
+ * so every loop, filter and index that takes a list takes it at list speed; the bounds keep what Python
+ * prints (`range(0, 3)`) and compares (a range never equals a list). Not an Array subclass as DictView
+ * is: V8 builds a subclassed array several times slower, and `for i in range(n)` builds one per loop.
+ * Derived arrays (map, filter, slice(), spread) are plain lists, as they do not copy the symbol.
+ */
+export type PyRange = Value[] & { readonly [RANGE]: RangeBounds };
+
+/** range(start, stop, step) with its `count` items (the caller has computed and bounded it). */
+export function makeRange(start: number, stop: number, step: number, count: number): PyRange {
+  const items = new Array<Value>(count);
+  for (let i = 0; i < count; i++) items[i] = start + i * step;
+  (items as { [RANGE]?: RangeBounds })[RANGE] = { start, stop, step };
+  return items as PyRange;
+}
+
+/** Is v a range (an array carrying its bounds)? */
+export function isRange(v: Value | undefined): v is PyRange {
+  return Array.isArray(v) && (v as { readonly [RANGE]?: RangeBounds })[RANGE] !== undefined;
+}
+
+/** range.__eq__: the same items, which the length, the first item and the step decide. */
+export function sameRange(a: PyRange, b: PyRange): boolean {
+  const n = a.length;
+  return n === b.length && (n === 0 || a[RANGE].start === b[RANGE].start) && (n <= 1 || a[RANGE].step === b[RANGE].step);
+}
+
+/** range.__hash__ as a string: equal ranges (sameRange) get the same key, whatever their stop. */
+export function sameRangeKey(r: PyRange): string {
+  const n = r.length;
+  return `r${n}:${n > 0 ? r[RANGE].start : ""}:${n > 1 ? r[RANGE].step : ""}`;
+}
+
+/**
+ * The key a template-built dict stores for `key`: an equal range already among its keys stands for it
+ * (ranges hash by their items, and Python keeps the first key). Other keys as value.ts's dictKey.
+ */
+export function storedKey(m: ReadonlyMap<Value, Value>, key: Value): Value {
+  if (isRange(key)) {
+    for (const k of m.keys()) if (isRange(k) && sameRange(k, key)) return k;
+    return key;
+  }
+  return dictKey(key);
+}
+
+/** The number of items of range(start, stop, step) (step is not 0). */
+export function rangeLength(start: number, stop: number, step: number): number {
+  return step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+}
+
+/** A Python list: an array that is neither a dict view nor a range. */
+export function isPyList(v: Value | undefined): v is Value[] {
+  return Array.isArray(v) && !(v instanceof DictView) && !isRange(v);
+}
+
+/** Python's type(v).__name__, dict views and range included ("dict_items", "range", "NoneType" …). */
 export function typeNameOf(v: Value | undefined): string {
   return v instanceof DictView ? v.viewKind : pyTypeName(v);
 }
@@ -120,5 +186,14 @@ export function sliceValue(v: Value, start: Value, stop: Value, step: Value): Va
     return v instanceof Markup ? new Markup(text) : text;
   }
   if (v instanceof Tuple) return new Tuple(sliceItems(v.items, a, b, c));
+  if (isRange(v)) return sliceRange(v, a, b, c);
   return sliceItems(v as readonly Value[], a, b, c);
+}
+
+/** range.__getitem__(slice): the range of the items the slice picks (Python's slice.indices arithmetic). */
+function sliceRange(r: PyRange, start: number | null, stop: number | null, step: number | null): PyRange {
+  const [i, j, k] = sliceIndices(r.length, start, stop, step);
+  const { start: first, step: by } = r[RANGE];
+  const [a, b, s] = [first + i * by, first + j * by, by * k];
+  return makeRange(a, b, s, rangeLength(a, b, s));
 }

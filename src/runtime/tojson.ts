@@ -4,7 +4,7 @@ import { runtimeError } from "../errors.ts";
 import { pyCompare } from "./ops.ts";
 import type { LengthCheck } from "./pyformat.ts";
 import { floatRepr, intStr } from "./pystr.ts";
-import { DictView, typeNameOf } from "./sequences.ts";
+import { isPyList, typeNameOf } from "./sequences.ts";
 import { Float, SpannedString, Tuple, dictEntries, isPlainDict, truthy, type Value } from "./value.ts";
 
 /** The keyword arguments transformers' tojson passes on to json.dumps (besides indent). */
@@ -125,7 +125,7 @@ export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}
   const encode = (x: Value, level: number): string => {
     const sc = scalar(x, ascii);
     if (sc !== null) return sc;
-    if ((Array.isArray(x) && !(x instanceof DictView)) || x instanceof Tuple) {
+    if (isPyList(x) || x instanceof Tuple) {
       const items: readonly Value[] = x instanceof Tuple ? x.items : (x as readonly Value[]);
       if (items.length === 0) return "[]";
       enter(x);
@@ -175,7 +175,7 @@ export function toJson(v: Value, indent: Value = null, options: JsonOptions = {}
 function compact(x: Value, itemSep: string, keySep: string, ascii: boolean, depth: number, active: Set<object>): string {
   const sc = scalar(x, ascii);
   if (sc !== null) return sc;
-  const isList = Array.isArray(x) && !(x instanceof DictView);
+  const isList = isPyList(x);
   const isDict = !isList && (x instanceof Map || isPlainDict(x));
   if (!isList && !isDict && !(x instanceof Tuple)) return notSerializable(x);
   if (active.has(x as object)) throw runtimeError("value", "Circular reference detected");

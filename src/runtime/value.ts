@@ -329,6 +329,8 @@ export function typeRepr(v: Value | undefined): string {
       return (v as PyObject).typeName;
     case "host":
       return "object";
+    case "list":
+      return `${arrayTypeName(v as Value[])} object`;
     default:
       return v instanceof Markup ? "markupsafe.Markup object" : `${k} object`;
   }
@@ -347,9 +349,22 @@ export function pyTypeName(v: Value | undefined): string {
       return (v as PyObject).typeName.replace(/ object$/, "").replace(/^.*\./, "");
     case "host":
       return "object";
+    case "list":
+      return arrayTypeName(v as Value[]);
     default:
       return v instanceof Markup ? "Markup" : k;
   }
+}
+
+/**
+ * The own property that makes an array a Python range (sequences.ts's makeRange): its start, stop and
+ * step. A symbol, so no template attribute or item lookup can name it.
+ */
+export const RANGE: unique symbol = Symbol("range");
+
+/** An array's Python type: "range" when it carries RANGE, else "list". */
+function arrayTypeName(v: readonly Value[]): string {
+  return (v as { readonly [RANGE]?: unknown })[RANGE] !== undefined ? "range" : "list";
 }
 
 /** A dict key as stored in template-built Maps: integral floats are folded into numbers (Python: 1.0 == 1). */

@@ -2,9 +2,9 @@
 // for v[start:stop:step], list(v) and len(v) (test/runtime/tools/expect.py).
 import { describe, expect, it } from "vitest";
 import { LoopObject } from "../../src/runtime/loop.ts";
-import { iterate, length, sliceValue, toList } from "../../src/runtime/sequences.ts";
-import { cpAt, cpChars, cpCompare, cpLength, cpSlice } from "../../src/runtime/strings.ts";
-import { SpannedString, Tuple, Undefined } from "../../src/runtime/value.ts";
+import { isPyList, isRange, iterate, length, makeRange, rangeLength, sliceValue, toList, type PyRange } from "../../src/runtime/sequences.ts";
+import { cpAt, cpChars, cpCompare, cpLength, cpSlice, sliceItems } from "../../src/runtime/strings.ts";
+import { RANGE, SpannedString, Tuple, Undefined } from "../../src/runtime/value.ts";
 import { compare, decode, label, loadFixture, outcome, type Answer, type Tagged } from "./pyvalues.ts";
 
 interface SliceCase extends Answer {
@@ -91,5 +91,40 @@ describe("code-point strings", () => {
     expect(cpCompare("ab", "abc")).toBe(-1);
     expect(cpCompare("b", "abc")).toBe(1);
     expect(cpCompare("x", "x")).toBe(0);
+  });
+});
+
+describe("range", () => {
+  // Python's printing of sliced ranges is checked by the conformance fixtures (values/range-slicing);
+  // here every slice of many small ranges is checked against slicing its items as a list
+  it("a sliced range holds the items the same slice of a list would, and its bounds make them", () => {
+    const bounds = [null, -4, -1, 0, 2, 7];
+    for (const start of [-3, 0, 2])
+      for (const stop of [-3, 0, 1, 5])
+        for (const step of [-2, -1, 1, 3]) {
+          const r = makeRange(start, stop, step, rangeLength(start, stop, step));
+          for (const a of bounds)
+            for (const b of bounds)
+              for (const c of [null, -3, -1, 1, 2]) {
+                const got = sliceValue(r, a, b, c);
+                expect(isRange(got)).toBe(true);
+                const { start: s0, stop: s1, step: s2 } = (got as PyRange)[RANGE];
+                const remade = makeRange(s0, s1, s2, rangeLength(s0, s1, s2));
+                expect([...(got as PyRange)]).toEqual(sliceItems([...r], a, b, c));
+                expect([...remade]).toEqual([...(got as PyRange)]);
+              }
+        }
+  });
+
+  it("arrays derived from a range are lists", () => {
+    const r = makeRange(0, 4, 1, 4);
+    expect(isRange(r)).toBe(true);
+    for (const d of [r.slice(), r.map((x) => x), r.filter(() => true), [...r], r.concat([]), Array.from(r), toList(r)]) {
+      expect(isRange(d)).toBe(false);
+      expect(isPyList(d)).toBe(true);
+    }
+    // iteration reads the items in place, as for a list
+    expect(iterate(r)).toBe(r);
+    expect(length(r)).toBe(4);
   });
 });

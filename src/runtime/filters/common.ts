@@ -4,7 +4,7 @@ import { runtimeError } from "../../errors.ts";
 import { builtin, signature, type Builtin } from "../args.ts";
 import { compareValues, pyEquals } from "../ops.ts";
 import { getItem } from "../sandbox.ts";
-import { typeNameOf } from "../sequences.ts";
+import { isRange, sameRangeKey, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { Float, PyObject, SpannedString, Tuple, Undefined, isString, strValue, type Value } from "../value.ts";
 
@@ -138,6 +138,8 @@ export function hashKey(v: Value): string {
   // jinja2 Undefined: hash(type(self)) and equal to any Undefined of the same type
   if (v instanceof Undefined) return "U";
   if (v instanceof PyObject) return `o${identity(v)}`;
+  // range.__hash__: equal ranges (same items) hash alike, whatever their stop
+  if (isRange(v)) return sameRangeKey(v);
   throw runtimeError("type", `unhashable type: '${typeNameOf(v)}'`);
 }
 

@@ -3,7 +3,7 @@
 import { TemplateError } from "../../errors.ts";
 import { builtin } from "../args.ts";
 import { pyRepr } from "../pystr.ts";
-import { DictView, typeNameOf } from "../sequences.ts";
+import { isPyList, typeNameOf } from "../sequences.ts";
 import { cpLength } from "../strings.ts";
 import { Markup, SpannedString, Tuple, dictEntries, isDict, type Value } from "../value.ts";
 import { lessThan, type Filter } from "./common.ts";
@@ -30,7 +30,7 @@ function sortedEntries(d: Value): [Value, Value][] {
 }
 
 function isList(v: Value): v is Value[] {
-  return Array.isArray(v) && !(v instanceof DictView);
+  return isPyList(v);
 }
 
 /** PrettyPrinter._safe_repr: repr with dict keys sorted at every depth. */

@@ -7,7 +7,7 @@ import { binaryOp, compareValues } from "../ops.ts";
 import { pyStr } from "../pystr.ts";
 import { PyIterator, generator } from "../iterators.ts";
 import { sameKind } from "../markup.ts";
-import { DictView, iterate, length, pyIter, toList, typeNameOf } from "../sequences.ts";
+import { DictView, isPyList, isRange, iterate, length, pyIter, toList, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { cpChars } from "../strings.ts";
 import { Markup, NamedTuple, Tuple, Undefined, dictEntries, dictGet, isDict, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
@@ -85,6 +85,7 @@ function random(seq: Value): Value {
 /** Python's type of reversed(v) for the reversible values (reversedItems), by kind. */
 function reverseIteratorType(v: Value): string {
   if (v instanceof DictView) return v.viewKind.replace("dict_", "dict_reverse").replace(/s$/, "") + "iterator";
+  if (isRange(v)) return "range_iterator";
   if (Array.isArray(v)) return "list_reverseiterator";
   if (isDict(v)) return "dict_reversekeyiterator";
   // tuple and Undefined have no __reversed__: the generic `reversed` over __len__ / __getitem__
@@ -121,9 +122,9 @@ function sum(iterable: Value, attribute: Value, start: Value, ctx: RenderState):
   let i = 0;
   // lists summed onto a list: Python copies the growing list at every step; one list gives the same result
   // in linear time, each step held to the limit as `+` is
-  if (Array.isArray(start) && !(start instanceof DictView) && items.length > 0) {
+  if (isPyList(start) && items.length > 0) {
     const out: Value[] = [...start];
-    for (; i < items.length && Array.isArray(items[i]) && !(items[i] instanceof DictView); i++) {
+    for (; i < items.length && isPyList(items[i]); i++) {
       const item = items[i] as readonly Value[];
       ctx.checkStringLength(out.length + item.length);
       for (let j = 0; j < item.length; j++) out.push(item[j]);

@@ -6,7 +6,7 @@ import { binaryOp } from "../ops.ts";
 import { isAlphaCp, isLineBreak, isNumericCp, isPySpace, pyCapitalize, pyStrip } from "../pychars.ts";
 import { htmlEscape, markupConcat, sameKind, softStr } from "../markup.ts";
 import { pyStr } from "../pystr.ts";
-import { length, typeNameOf } from "../sequences.ts";
+import { isRange, length, sliceValue, typeNameOf } from "../sequences.ts";
 import type { RenderState } from "../state.ts";
 import { cpChars, cpLength, cpSlice } from "../strings.ts";
 import { Markup, Tuple, Undefined, isString, strValue, truthy, undefinedError, type Value } from "../value.ts";
@@ -184,6 +184,7 @@ function truncate(s: Value, lengthArg: Value, killwords: Value, end: Value, leew
 }
 
 function sliceOf(v: Value, stop: number): Value {
+  if (isRange(v)) return sliceValue(v, null, stop, null);
   if (Array.isArray(v)) return v.slice(0, stop < 0 ? Math.max(0, v.length + stop) : stop);
   if (v instanceof Tuple) return new Tuple(v.items.slice(0, stop < 0 ? Math.max(0, v.items.length + stop) : stop));
   throw runtimeError("type", `'${typeNameOf(v)}' object is not subscriptable`);

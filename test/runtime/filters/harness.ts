@@ -11,6 +11,7 @@ import { pyRepr } from "../../../src/runtime/pystr.ts";
 import { RenderState } from "../../../src/runtime/state.ts";
 import { TESTS } from "../../../src/runtime/tests.ts";
 import { PyIterator } from "../../../src/runtime/iterators.ts";
+import { isRange } from "../../../src/runtime/sequences.ts";
 import { Tuple, type Value } from "../../../src/runtime/value.ts";
 import { formatFieldReader } from "../../../src/runtime/sandbox.ts";
 import { Output } from "../../../src/spans/output.ts";
@@ -39,8 +40,9 @@ export function callGlobal(name: string, src: string, state: RenderState = makeS
   return state.call(g, pyArgs(src));
 }
 
-/** expect.py's deep(): generators and iterators become lists (read now, so their errors surface), at any depth. */
+/** expect.py's deep(): generators, iterators and ranges become lists (read now, so their errors surface), at any depth. */
 export function listed(v: Value): Value {
+  if (isRange(v)) return Array.from(v);
   if (v instanceof PyIterator) return v.drain().map(listed);
   if (Array.isArray(v) && v.constructor === Array) return v.some((x) => x instanceof PyIterator || Array.isArray(x) || x instanceof Tuple) ? v.map(listed) : v;
   if (v instanceof Tuple && v.constructor === Tuple) return new Tuple(v.items.map(listed));
