@@ -364,7 +364,10 @@ export const RANGE: unique symbol = Symbol("range");
 
 /** An array's Python type: "range" when it carries RANGE, else "list". */
 function arrayTypeName(v: readonly Value[]): string {
-  return (v as { readonly [RANGE]?: unknown })[RANGE] !== undefined ? "range" : "list";
+  if ((v as { readonly [RANGE]?: unknown })[RANGE] !== undefined) return "range";
+  // sequences.ts's DictView (which imports this module) names its kind: dict_items, dict_keys, dict_values
+  const view = (v as { readonly viewKind?: unknown }).viewKind;
+  return typeof view === "string" && v.constructor !== Array ? view : "list";
 }
 
 /** A dict key as stored in template-built Maps: integral floats are folded into numbers (Python: 1.0 == 1). */
