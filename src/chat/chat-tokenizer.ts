@@ -263,7 +263,9 @@ function parseJson(text: string, what: string, parse: (text: string) => unknown 
   try {
     return parse(text);
   } catch (e) {
-    throw invalid(`${what} is not valid JSON: ${(e as Error).message}`);
+    // only a parse error is bad JSON; an unsupported tokenizer (a merge outside the vocabulary) says so itself
+    if (!(e instanceof SyntaxError)) throw e;
+    throw invalid(`${what} is not valid JSON: ${e.message}`);
   }
 }
 

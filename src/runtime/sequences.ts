@@ -1,9 +1,11 @@
 // Python iteration, len() and slicing of template values, DictView (what dict.items() / keys() /
-// values() return) and range (what the range() global returns). Knows nothing of output or templates.
+// values() return; the class is in value.ts) and range (what the range() global returns). Knows nothing
+// of output or templates.
 import { runtimeError } from "../errors.ts";
 import { PyIterator } from "./iterators.ts";
 import { cpChars, cpLength, cpSlice, sliceIndices, sliceItems } from "./strings.ts";
 import {
+  DictView,
   PyObject,
   Markup,
   RANGE,
@@ -19,29 +21,8 @@ import {
   type Value,
 } from "./value.ts";
 
-/** Which dict view: Python's type name, as printed in `dict_items([('a', 1)])` and in messages. */
-export type DictViewKind = "dict_keys" | "dict_values" | "dict_items";
-
-/**
- * A snapshot of dict.keys() / values() / items(). It is an array so every filter, loop and test that
- * takes a list takes it (the sandbox keeps dicts immutable, so a snapshot equals the live view); it
- * differs where Python's view does: printing, subscripting, `+`, tojson, `is sequence`, `==`.
- */
-export class DictView extends Array<Value> {
-  // derived arrays (map, filter, slice) are plain lists, not views
-  static override get [Symbol.species](): ArrayConstructor {
-    return Array;
-  }
-  viewKind: DictViewKind = "dict_items";
-
-  /** Builds a view holding `items` (keys, values, or (key, value) Tuples). */
-  static create(kind: DictViewKind, items: readonly Value[]): DictView {
-    const v = new DictView();
-    v.viewKind = kind;
-    for (const x of items) v.push(x);
-    return v;
-  }
-}
+// DictView lives in value.ts (pyTypeName names it); the runtime imports it from here
+export { DictView, type DictViewKind } from "./value.ts";
 
 /** range(start, stop, step) as Python prints it. */
 export interface RangeBounds {
@@ -108,9 +89,7 @@ export function isPyList(v: Value | undefined): v is Value[] {
 }
 
 /** Python's type(v).__name__, dict views and range included ("dict_items", "range", "NoneType" …). */
-export function typeNameOf(v: Value | undefined): string {
-  return v instanceof DictView ? v.viewKind : pyTypeName(v);
-}
+export const typeNameOf: (v: Value | undefined) => string = pyTypeName;
 
 /**
  * Python iteration as jinja2's for loop sees it: list/tuple items, str code points, dict keys; the

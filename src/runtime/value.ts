@@ -356,6 +356,30 @@ export function pyTypeName(v: Value | undefined): string {
   }
 }
 
+/** Which dict view: Python's type name, as printed in `dict_items([('a', 1)])` and in messages. */
+export type DictViewKind = "dict_keys" | "dict_values" | "dict_items";
+
+/**
+ * A snapshot of dict.keys() / values() / items(). It is an array so every filter, loop and test that
+ * takes a list takes it (the sandbox keeps dicts immutable, so a snapshot equals the live view); it
+ * differs where Python's view does: printing, subscripting, `+`, tojson, `is sequence`, `==`.
+ */
+export class DictView extends Array<Value> {
+  // derived arrays (map, filter, slice) are plain lists, not views
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  viewKind: DictViewKind = "dict_items";
+
+  /** Builds a view holding `items` (keys, values, or (key, value) Tuples). */
+  static create(kind: DictViewKind, items: readonly Value[]): DictView {
+    const v = new DictView();
+    v.viewKind = kind;
+    for (const x of items) v.push(x);
+    return v;
+  }
+}
+
 /**
  * The own property that makes an array a Python range (sequences.ts's makeRange): its start, stop and
  * step. A symbol, so no template attribute or item lookup can name it.
@@ -365,9 +389,7 @@ export const RANGE: unique symbol = Symbol("range");
 /** An array's Python type: "range" when it carries RANGE, else "list". */
 function arrayTypeName(v: readonly Value[]): string {
   if ((v as { readonly [RANGE]?: unknown })[RANGE] !== undefined) return "range";
-  // sequences.ts's DictView (which imports this module) names its kind: dict_items, dict_keys, dict_values
-  const view = (v as { readonly viewKind?: unknown }).viewKind;
-  return typeof view === "string" && v.constructor !== Array ? view : "list";
+  return v instanceof DictView ? v.viewKind : "list";
 }
 
 /** A dict key as stored in template-built Maps: integral floats are folded into numbers (Python: 1.0 == 1). */

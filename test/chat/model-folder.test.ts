@@ -282,6 +282,9 @@ describe("readModelFolder: missing and broken files", () => {
     expect((await error(ChatTokenizer.fromFiles(at("tokenizer.json"), at("bad-config.json"))))?.detail).toMatch(/bad-config\.json is not valid UTF-8/);
     expect((await error(ChatTokenizer.fromFiles(at("bom-tokenizer.json"))))?.detail).toMatch(/bom-tokenizer\.json is not valid JSON/);
     expect(() => ChatTokenizer.fromJSON("\ufeff" + JSON.stringify(TINY))).toThrow(/tokenizer\.json is not valid JSON/);
+    // valid JSON that is not a usable tokenizer says so, not "not valid JSON"
+    const unmergeable = { ...TINY, model: { ...(TINY.model as object), merges: [["a", "zz"]] } };
+    expect(() => ChatTokenizer.fromJSON(JSON.stringify(unmergeable))).toThrow(/BPE merge token "zz" is not in the vocabulary/);
   });
 
   it("names the path of invalid JSON, a non-object, an unreadable file, bad UTF-8 and a malformed chat_template.json", async () => {
